@@ -1,0 +1,55 @@
+# drm_gpuvm patch series: the front door.  See README.md.
+#
+#   make            get the base tree, apply the series, build, run KUnit, summary
+#   make check      every check of the repository; last line "N passed, N failed"
+#   make export     regenerate patches/, series, tests/ from the work branch
+#   make work       create the work branch (the series as commits) to edit
+#   make base       only fetch and unpack the base tree
+#   make apply      only apply the series (branch "applied")
+#   make summary    print the summary of the last KUnit run again
+#   make clean      drop the build directories; distclean drops the whole cache
+#
+# Variables: KDIR=/path/to/kernel.git, BASE=<rev>, CACHE=<dir>, WORK=<branch>.
+
+SHELL := /bin/bash
+S := scripts
+CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
+WORK ?= work
+export KDIR BASE CACHE
+
+.PHONY: all run check export work base apply summary deps clean distclean help
+
+all: run
+
+run: deps
+	@$(S)/run.sh
+
+check: deps
+	@$(S)/check.sh
+
+deps:
+	@$(S)/deps.sh
+
+base: deps
+	@$(S)/prepare-tree.sh >/dev/null
+
+apply: base
+	@$(S)/apply.sh "$$($(S)/prepare-tree.sh)"
+
+export:
+	@$(S)/export.sh $(WORK) .
+
+work: base
+	@$(S)/make-work.sh $(WORK)
+
+summary:
+	@$(S)/summary.py $(CACHE)/results/kunit.json $(CACHE)/results/test.log
+
+clean:
+	rm -rf $(CACHE)/build $(CACHE)/results
+
+distclean:
+	rm -rf $(CACHE)
+
+help:
+	@sed -n '2,13s/^# \{0,1\}//p' Makefile

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# patches/, series and tests/drm_gpuvm_test.c are exactly what the series
+# produces: export the applied branch again and compare byte for byte.
+. "$(dirname "$0")/lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+git -C "$BASE_REPO" rev-parse -q --verify applied >/dev/null || die "no applied branch: run make first"
+"$TOP/scripts/export.sh" applied "$tmp" >/dev/null
+rc=0
+diff -r -u "$TOP/patches" "$tmp/patches" | head -n 40 || rc=1
+diff -u "$TOP/series" "$tmp/series" || rc=1
+if [ -f "$tmp/tests/drm_gpuvm_test.c" ] || [ -f "$TOP/tests/drm_gpuvm_test.c" ]; then
+	cmp "$TOP/tests/drm_gpuvm_test.c" "$tmp/tests/drm_gpuvm_test.c" || rc=1
+fi
+[ $rc = 0 ] || die "drift: patches/, series or tests/ differ from what the series produces (run make export)"
+# The work branch, when there is one, must not hold commits that were never exported.
+if git -C "$BASE_REPO" rev-parse -q --verify work >/dev/null; then
+	"$TOP/scripts/export.sh" work "$tmp/work" >/dev/null
+	diff -r -q "$TOP/patches" "$tmp/work/patches" && cmp -s "$TOP/series" "$tmp/work/series" ||
+		die "drift: the work branch holds changes that were never exported (run make export)"
+fi
+echo "no drift: $(series_files | wc -l) patches, series and tests/drm_gpuvm_test.c regenerate byte for byte"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make check`: every check of the repository, one line each, and a last
+# line `N passed, N failed`.  Logs of failed checks go to $RESULTS/check/.
+#
+# usage: check.sh [--no-kunit]
+. "$(dirname "$0")/lib.sh"
+set +e
+
+passed=0
+failed=0
+logdir=$RESULTS/check
+mkdir -p "$logdir" 2>/dev/null || logdir=$(mktemp -d)
+
+# check NAME CMD...: run CMD; its last output line says what it found.
+check() {
+	local name=$1 log rc
+	shift
+	log=$logdir/${name//\//_}.log
+	"$@" >"$log" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
+		passed=$((passed + 1))
+		printf 'PASS %-34s %s\n' "$name" "$(tail -n 1 "$log")"
+	else
+		failed=$((failed + 1))
+		printf 'FAIL %-34s %s\n' "$name" "$(grep -m1 '^error: ' "$log" || tail -n 1 "$log")"
+		sed 's/^/     | /' "$log" | tail -n 15
+	fi
+}
+
+echo "== the series"
+check series/files bash -c '. "$0/scripts/lib.sh"; check_series; echo "$(series_files | wc -l) patches named, all mail-format"' "$TOP"
+tree=$("$TOP/scripts/prepare-tree.sh") || { echo "FAIL base tree"; echo "0 passed, 1 failed"; exit 1; }
+check apply/git-am "$TOP/scripts/apply.sh" "$tree"
+check apply/quilt "$TOP/scripts/check-quilt.sh"
+check drift "$TOP/scripts/check-drift.sh"
+for p in $(series_files); do
+	check "checkpatch/${p:0:4}" "$TOP/scripts/checkpatch.sh" "$TOP/patches/$p"
+done
+
+echo "== the scripts"
+while read -r t; do
+	check "script/$t" "$TOP/scripts/tests/run.sh" "$t"
+done < <("$TOP/scripts/tests/run.sh" --list)
+
+if [ "${1:-}" != --no-kunit ]; then
+	echo "== KUnit (drm_gpuvm and the upstream DRM suites, debug fragment)"
+	check kunit "$TOP/scripts/run.sh"
+	[ -f "$RESULTS/summary.txt" ] && sed -n '/^drm_gpuvm/,/^RESULT/p' "$RESULTS/summary.txt" | grep -v '^$' | sed 's/^/     | /'
+fi
+
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

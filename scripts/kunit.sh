@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Build the KUnit kernel (ARCH=um) of the tree given as $1 and run the DRM
+# KUnit suites in it: drivers/gpu/drm/tests/.kunitconfig plus this
+# repository's debug fragment (kunit/debug.config).  The build directory is
+# kept between runs and ccache is used when present.  When neither the tree
+# nor the configuration changed since the last good build, the kernel is
+# only run again (kunit.py exec).
+#
+# Results: $RESULTS/kunit.json (kunit.py --json), $RESULTS/kunit.out (the
+# kunit.py output) and $RESULTS/test.log (the raw kernel log).
+. "$(dirname "$0")/lib.sh"
+
+tree=${1:?usage: kunit.sh TREE}
+bdir=$(build_dir)
+frag=$TOP/kunit/debug.config
+mkdir -p "$bdir" "$RESULTS"
+need_space "$BUILD_ROOT" 1024 "the KUnit build"
+rm -f "$RESULTS/kunit.json" "$RESULTS/test.log" "$RESULTS/kunit.out"
+
+cc=gcc
+command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+cd "$tree"
+stamp=$({ git rev-parse 'HEAD^{tree}'; cat drivers/gpu/drm/tests/.kunitconfig "$frag"; echo "$cc"; } | sha1sum | cut -c1-40)
+common=(--build_dir="$bdir" --json="$RESULTS/kunit.json")
+[ -n "${KUNIT_FILTER:-}" ] && common+=("$KUNIT_FILTER")
+
+if [ -x "$bdir/linux" ] && [ "$(cat "$bdir/.gpuvm-stamp" 2>/dev/null)" = "$stamp" ]; then
+	note "kernel unchanged since the last build: running it again"
+	cmd=(python3 tools/testing/kunit/kunit.py exec "${common[@]}")
+else
+	rm -f "$bdir/.gpuvm-stamp"
+	cmd=(python3 tools/testing/kunit/kunit.py run --arch=um
+		--kunitconfig=drivers/gpu/drm/tests --kunitconfig="$frag"
+		--make_options "CC=$cc" --jobs="$(nproc)" "${common[@]}")
+fi
+
+note "kunit: ${cmd[*]}"
+rc=0
+with_build_lock "${cmd[@]}" >"$RESULTS/kunit.out" 2>&1 || rc=$?
+[ -f "$bdir/test.log" ] && cp "$bdir/test.log" "$RESULTS/test.log"
+
+if [ ! -f "$RESULTS/kunit.json" ]; then
+	# kunit.py stopped before running anything: configuration or build.
+	first=$(grep -m1 -E '(^|[^A-Za-z])(error|Error|ERROR)[: ]' "$RESULTS/kunit.out" |
+		grep -v '^ERROR:root:Not all Kconfig' || true)
+	if grep -q 'Not all Kconfig options' "$RESULTS/kunit.out"; then
+		first="configuration: $(grep -m1 '^Missing:' "$RESULTS/kunit.out" || echo 'options missing')"
+	fi
+	die "KUnit build failed: ${first:-kunit.py exited with $rc} (full log: $RESULTS/kunit.out)"
+fi
+[ "${cmd[2]}" = run ] && [ -x "$bdir/linux" ] && echo "$stamp" >"$bdir/.gpuvm-stamp"
+exit 0

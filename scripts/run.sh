@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The main job: get the base tree, apply the series, build the KUnit kernel,
+# run the drm_gpuvm suite and the upstream DRM suites, print the summary.
+. "$(dirname "$0")/lib.sh"
+
+t0=$SECONDS
+tree=$("$TOP/scripts/prepare-tree.sh")
+"$TOP/scripts/apply.sh" "$tree"
+t1=$SECONDS
+"$TOP/scripts/kunit.sh" "$tree"
+t2=$SECONDS
+
+require=
+[ -f "$TOP/tests/drm_gpuvm_test.c" ] && require=--require-gpuvm
+echo
+echo "tree:    $tree ($(git -C "$tree" rev-parse --abbrev-ref HEAD) $(git -C "$tree" rev-parse --short HEAD))"
+echo "results: $RESULTS/kunit.json, kernel log $RESULTS/test.log"
+echo "time:    base+apply $((t1 - t0)) s, build+run $((t2 - t1)) s"
+echo
+# shellcheck disable=SC2086 # $require is one optional word
+"$TOP/scripts/summary.py" "$RESULTS/kunit.json" "$RESULTS/test.log" $require --out "$RESULTS/summary.txt"

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Print a one-screen summary of a KUnit run and decide whether it passed.
+
+usage: summary.py KUNIT_JSON TEST_LOG [--require-gpuvm] [--out FILE]
+
+Each suite with passed/failed/skipped, the drm_gpuvm suites first, then any
+KASAN report, lockdep splat, WARNING, BUG or similar found in the raw kernel
+log.  The run fails when a test failed or crashed, when a drm_gpuvm case was
+skipped, when the drm_gpuvm suites were required but did not run, or when
+the log holds a splat, even if every test passed.
+"""
+import json
+import re
+import sys
+
+# Lines that start a splat in the kernel log.  Suppressed WARN()s (through
+# kunit_warning_suppress) print nothing, so any WARNING here is real.
+SPLATS = [
+    (re.compile(r'BUG: KASAN: .*'), 'KASAN'),
+    (re.compile(r'WARNING: possible (circular|recursive) locking.*'), 'lockdep'),
+    (re.compile(r'WARNING: (inconsistent lock state|suspicious RCU usage|bad unlock balance|held lock freed|lock held when returning).*'), 'lockdep'),
+    (re.compile(r'BUG: (sleeping function called|scheduling while atomic|workqueue lockup|spinlock|unable to handle).*'), 'BUG'),
+    (re.compile(r'WARNING: CPU: .*|WARNING: .* at .*'), 'WARNING'),
+    (re.compile(r'kernel BUG at .*'), 'BUG'),
+    (re.compile(r'ODEBUG: .*'), 'debugobjects'),
+    (re.compile(r'list_(add|del) corruption.*'), 'DEBUG_LIST'),
+    (re.compile(r'UBSAN: .*'), 'UBSAN'),
+    (re.compile(r'unreferenced object 0x.*'), 'kmemleak'),
+    (re.compile(r'Kernel panic - .*'), 'panic'),
+    (re.compile(r'refcount_t: .*'), 'refcount'),
+]
+
+
+def suites(node):
+    """Yield the top-level suites of the kunit.py JSON tree."""
+    for group in node.get('sub_groups', []):
+        yield group
+
+
+def counts(group):
+    misc = group.get('misc', {})
+    failed = misc.get('failed', 0) + misc.get('crashed', 0) + misc.get('errors', 0)
+    return misc.get('passed', 0), failed, misc.get('skipped', 0)
+
+
+def failing_cases(group, prefix=''):
+    for case in group.get('test_cases', []):
+        if case['status'] not in ('PASS', 'SKIP'):
+            yield prefix + case['name']
+    for sub in group.get('sub_groups', []):
+        yield from failing_cases(sub, prefix + sub['name'] + '.')
+
+
+def scan_log(path):
+    found = []
+    try:
+        with open(path, errors='replace') as log:
+            for num, line in enumerate(log, 1):
+                line = re.sub(r'^\[[ 0-9.]+\] ', '', line.rstrip())
+                for pattern, kind in SPLATS:
+                    match = pattern.search(line)
+                    if match:
+                        found.append((num, kind, match.group(0)[:110]))
+                        break
+    except OSError as err:
+        found.append((0, 'log', f'cannot read kernel log: {err}'))
+    return found
+
+
+def main():
+    args = sys.argv[1:]
+    require = '--require-gpuvm' in args
+    out = None
+    if '--out' in args:
+        out = args[args.index('--out') + 1]
+        del args[args.index('--out'):args.index('--out') + 2]
+    args = [a for a in args if not a.startswith('--')]
+    if len(args) != 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    try:
+        with open(args[0]) as f:
+            tree = json.load(f)
+    except (OSError, ValueError) as err:
+        print(f'error: no KUnit results in {args[0]}: {err}', file=sys.stderr)
+        return 1
+
+    all_suites = list(suites(tree))
+    ours = [s for s in all_suites if s['name'].startswith('drm_gpuvm')]
+    peers = [s for s in all_suites if not s['name'].startswith('drm_gpuvm')]
+    lines = []
+    problems = []
+
+    def table(title, group):
+        tp = tf = ts = 0
+        lines.append(f'{title}')
+        lines.append(f'  {"suite":<40} {"passed":>7} {"failed":>7} {"skipped":>8}')
+        for suite in group:
+            p, f, s = counts(suite)
+            tp, tf, ts = tp + p, tf + f, ts + s
+            mark = '' if f == 0 else '  <-- FAIL'
+            lines.append(f'  {suite["name"]:<40} {p:>7} {f:>7} {s:>8}{mark}')
+        lines.append(f'  {"total":<40} {tp:>7} {tf:>7} {ts:>8}')
+        return tp, tf, ts
+
+    gp, gf, gs = table('drm_gpuvm (this series)', ours)
+    lines.append('')
+    up, uf, us = 0, 0, 0
+    if peers:
+        lines.append('')
+        up, uf, us = table('upstream DRM KUnit suites (peers)', peers)
+
+    if require and not ours:
+        problems.append('the drm_gpuvm suite did not run')
+    if gs:
+        problems.append(f'{gs} drm_gpuvm case(s) skipped: our cases must run')
+    for suite in all_suites:
+        for name in failing_cases(suite, suite['name'] + '.'):
+            problems.append(f'failed: {name}')
+
+    splats = scan_log(args[1])
+    lines.append('')
+    if splats:
+        lines.append(f'kernel log: {len(splats)} splat(s) in {args[1]}')
+        for num, kind, text in splats[:12]:
+            lines.append(f'  line {num}: [{kind}] {text}')
+        if len(splats) > 12:
+            lines.append(f'  ... and {len(splats) - 12} more')
+        problems.append(f'{len(splats)} splat(s) in the kernel log')
+    else:
+        lines.append('kernel log: no KASAN, lockdep, WARNING or BUG splat')
+
+    lines.append('')
+    if problems:
+        for p in problems[:15]:
+            lines.append(f'FAIL: {p}')
+        lines.append(f'RESULT: FAIL (drm_gpuvm {gp}/{gp + gf} passed, '
+                     f'upstream DRM {up}/{up + uf} passed)')
+    else:
+        lines.append(f'RESULT: PASS (drm_gpuvm {gp}/{gp + gf} passed, '
+                     f'upstream DRM {up}/{up + uf} passed, no splat)')
+    text = '\n'.join(lines) + '\n'
+    sys.stdout.write(text)
+    if out:
+        with open(out, 'w') as f:
+            f.write(text)
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
