@@ -34,6 +34,7 @@ tree=$("$TOP/scripts/prepare-tree.sh") || { echo "FAIL base tree"; echo "0 passe
 check apply/git-am "$TOP/scripts/apply.sh" "$tree"
 check apply/quilt "$TOP/scripts/check-quilt.sh"
 check drift "$TOP/scripts/check-drift.sh"
+check rust/ops-fields "$TOP/scripts/check-rust-ops.py" "$tree"
 for p in $(series_files); do
 	check "checkpatch/${p:0:4}" "$TOP/scripts/checkpatch.sh" "$TOP/patches/$p"
 done

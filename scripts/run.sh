@@ -18,4 +18,5 @@ echo "results: $RESULTS/kunit.json, kernel log $RESULTS/test.log"
 echo "time:    base+apply $((t1 - t0)) s, build+run $((t2 - t1)) s"
 echo
 # shellcheck disable=SC2086 # $require is one optional word
-"$TOP/scripts/summary.py" "$RESULTS/kunit.json" "$RESULTS/test.log" $require --out "$RESULTS/summary.txt"
+"$TOP/scripts/summary.py" "$RESULTS/kunit.json" "$RESULTS/test.log" $require \
+	--known "$TOP/kunit/upstream-splats" --out "$RESULTS/summary.txt"

@@ -267,6 +267,31 @@ t_summary_skip_fails() {
 	grep -q 'drm_gpuvm case(s) skipped' <<<"$out" || fail "skip not named: $out"
 }
 
+# A splat the base already prints in a peer suite is reported but not
+# counted; the same splat inside a drm_gpuvm suite fails the run.
+t_summary_known_peer_splat() {
+	cat >"$T/r.json" <<'J'
+{"name": "KUnit Test Group", "test_cases": [], "sub_groups": [
+ {"name": "drm_gpuvm", "sub_groups": [], "test_cases": [{"name": "a", "status": "PASS"}],
+  "misc": {"passed": 1, "failed": 0, "crashed": 0, "skipped": 0, "errors": 0}},
+ {"name": "drm_framebuffer", "sub_groups": [], "test_cases": [{"name": "b", "status": "PASS"}],
+  "misc": {"passed": 1, "failed": 0, "crashed": 0, "skipped": 0, "errors": 0}}]}
+J
+	printf '%s\n' '    # Subtest: drm_framebuffer' \
+		'WARNING: drivers/gpu/drm/drm_framebuffer.c:833 at drm_framebuffer_free+0x167/0x230, CPU#0: kunit_try_catch/988' \
+		'ok 2 drm_framebuffer' >"$T/peer.log"
+	printf '%s\n' '    # Subtest: drm_gpuvm' \
+		'WARNING: drivers/gpu/drm/drm_framebuffer.c:833 at drm_framebuffer_free+0x167/0x230, CPU#0: kunit_try_catch/988' \
+		'ok 1 drm_gpuvm' >"$T/ours.log"
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/peer.log" --known "$REPO/kunit/upstream-splats") ||
+		fail "a known upstream splat failed the run: $out"
+	grep -q '1 splat(s) of upstream peer suites' <<<"$out" || fail "known splat not reported: $out"
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/ours.log" --known "$REPO/kunit/upstream-splats") &&
+		fail "a splat in drm_gpuvm passed: $out"
+	grep -q 'line 2: \[WARNING\] drm_gpuvm: WARNING: drivers/gpu/drm/drm_framebuffer.c:833' <<<"$out" ||
+		fail "splat not named with its suite: $out"
+}
+
 # Nothing changed: the second run neither re-applies nor rebuilds.
 t_nothing_changed_is_cached() {
 	setup
@@ -307,6 +332,31 @@ t_export_stable_and_drift() {
 	CACHE=$T/cache "$T/top/scripts/apply.sh" "$T/cache/linux" 2>/dev/null || fail "apply failed"
 	run_script check-drift.sh
 	expect_error "drift: "
+}
+
+# The Rust check notices a C field that a Rust initializer does not name.
+t_rust_ops_missing_field() {
+	mkdir -p "$T/r/include/drm" "$T/r/rust/kernel/drm/gpuvm"
+	cat >"$T/r/include/drm/drm_gpuvm.h" <<'C'
+struct drm_gpuvm_ops {
+	/** @vm_free: free */
+	void (*vm_free)(struct drm_gpuvm *gpuvm);
+	struct drm_gpuva *(*va_alloc)(void);
+};
+C
+	cat >"$T/r/rust/kernel/drm/gpuvm/mod.rs" <<'RS'
+    const fn vtable() -> &'static bindings::drm_gpuvm_ops {
+        &bindings::drm_gpuvm_ops {
+            vm_free: Some(Self::vm_free),
+        }
+    }
+RS
+	out=$("$REPO/scripts/check-rust-ops.py" "$T/r")
+	rc=$?
+	[ "$rc" != 0 ] || fail "missing Rust field not found"
+	grep -q 'mod.rs:2: drm_gpuvm_ops initializer lacks field va_alloc' <<<"$out" || fail "bad report: $out"
+	sed -i 's/vm_free: Some(Self::vm_free),/&\n            va_alloc: None,/' "$T/r/rust/kernel/drm/gpuvm/mod.rs"
+	out=$("$REPO/scripts/check-rust-ops.py" "$T/r") || fail "complete initializer rejected: $out"
 }
 
 cases=$(declare -F | awk '$3 ~ /^t_/ { sub(/^t_/, "", $3); print $3 }')
