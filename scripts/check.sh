@@ -35,6 +35,8 @@ check apply/git-am "$TOP/scripts/apply.sh" "$tree"
 check apply/quilt "$TOP/scripts/check-quilt.sh"
 check drift "$TOP/scripts/check-drift.sh"
 check rust/ops-fields "$TOP/scripts/check-rust-ops.py" "$tree"
+check checkpatch/codespell-live "$TOP/scripts/check-codespell-live.sh"
+check kernel-doc "$TOP/scripts/check-kerneldoc.sh"
 for p in $(series_files); do
 	check "checkpatch/${p:0:4}" "$TOP/scripts/checkpatch.sh" "$TOP/patches/$p"
 done

@@ -8,11 +8,20 @@ patch=${1:?usage: checkpatch.sh PATCH}
 dict=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
 [ -f "$dict" ] || die "codespell dictionary $dict missing (apt-get install codespell)"
 out=$(cd "$BASE_REPO" && perl scripts/checkpatch.pl --strict --codespell --codespellfile="$dict" \
-	--color=never --summary-file --show-types "$patch" 2>&1)
+	--color=never --show-types "$patch" 2>&1 || true)
 printf '%s\n' "$out"
-total=$(printf '%s\n' "$out" | grep -E '^total: ' | tail -n 1)
+total=$(printf "%s\n" "$out" | grep -oE "total: [0-9]+ errors?, [0-9]+ warnings?, [0-9]+ checks?" | tail -n 1 || true)
 [ -n "$total" ] || die "checkpatch.pl gave no verdict on $(basename "$patch")"
 case $total in
-"total: 0 errors, 0 warnings, 0 checks"*) echo "$(basename "$patch"): $total" ;;
+"total: 0 errors, 0 warnings, 0 checks"*) ;;
 *) die "$(basename "$patch"): $total" ;;
 esac
+
+# drm-ci's check-patch job: the CHECKPATCH_TYPES of the tree's own
+# drivers/gpu/drm/ci/static-checks.yml.
+yml=$BASE_REPO/drivers/gpu/drm/ci/static-checks.yml
+types=$(sed -n 's/^ *CHECKPATCH_TYPES: *"\(.*\)"/\1/p' "$yml" 2>/dev/null)
+[ -n "$types" ] || die "no CHECKPATCH_TYPES in $yml"
+(cd "$BASE_REPO" && perl scripts/checkpatch.pl --terse --types "$types" "$patch") ||
+	die "$(basename "$patch"): drm-ci check-patch (CHECKPATCH_TYPES) failed"
+echo "$(basename "$patch"): --strict $total; drm-ci types clean"
