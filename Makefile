@@ -4,6 +4,8 @@
 #   make check      every check of the repository; last line "N passed, N failed"
 #   make export     regenerate patches/, series, tests/ from the work branch
 #   make work       create the work branch (the series as commits) to edit
+#   make bisect     every prefix of the series: apply, W=1 build, KUnit
+#   make send-dry   write the mails with b4 into $(CACHE)/mails; nothing is sent
 #   make base       only fetch and unpack the base tree
 #   make apply      only apply the series (branch "applied")
 #   make summary    print the summary of the last KUnit run again
@@ -17,7 +19,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE
 
-.PHONY: all run check export work base apply summary deps clean distclean help
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry
 
 all: run
 
@@ -42,6 +44,12 @@ export:
 work: base
 	@$(S)/make-work.sh $(WORK)
 
+bisect: deps
+	@$(S)/bisect.sh
+
+send-dry: apply
+	@$(S)/send-dry.sh $(CACHE)/mails
+
 summary:
 	@$(S)/summary.py $(CACHE)/results/kunit.json $(CACHE)/results/test.log
 
@@ -52,4 +60,4 @@ distclean:
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '2,13s/^# \{0,1\}//p' Makefile
+	@sed -n '2,15s/^# \{0,1\}//p' Makefile

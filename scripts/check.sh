@@ -35,6 +35,7 @@ check apply/git-am "$TOP/scripts/apply.sh" "$tree"
 check apply/quilt "$TOP/scripts/check-quilt.sh"
 check drift "$TOP/scripts/check-drift.sh"
 check rust/ops-fields "$TOP/scripts/check-rust-ops.py" "$tree"
+check b4/round-trip "$TOP/scripts/check-b4-roundtrip.sh"
 check checkpatch/codespell-live "$TOP/scripts/check-codespell-live.sh"
 check kernel-doc "$TOP/scripts/check-kerneldoc.sh"
 for p in $(series_files); do
@@ -49,6 +50,7 @@ done < <("$TOP/scripts/tests/run.sh" --list)
 if [ "${1:-}" != --no-kunit ]; then
 	echo "== KUnit (drm_gpuvm and the upstream DRM suites, debug fragment)"
 	check kunit "$TOP/scripts/run.sh"
+	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.txt"
 	[ -f "$RESULTS/summary.txt" ] && sed -n '/^drm_gpuvm/,/^RESULT/p' "$RESULTS/summary.txt" | grep -v '^$' | sed 's/^/     | /'
 fi
 

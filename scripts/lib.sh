@@ -9,7 +9,7 @@ CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/drm-gpuvm-series}
 BASE_REPO=$CACHE/linux
 BASE_TAG=gpuvm-base
 BUILD_ROOT=$CACHE/build
-RESULTS=$CACHE/results
+RESULTS=${RESULTS:-$CACHE/results}
 LOCK=$CACHE/build.lock
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The b4 round trip, as a maintainer would take the series: write the mails
+# (send-dry.sh), put them in an mbox, `b4 am -m` it, `git am` the result on
+# a fresh base, and check that the tree is byte-identical to the applied
+# series and that the drm_gpuvm suite passes on that tree.
+. "$(dirname "$0")/lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$TOP/scripts/send-dry.sh" "$tmp/mails" >"$tmp/send.log" || { cat "$tmp/send.log"; exit 1; }
+
+for m in "$tmp"/mails/*.eml; do
+	echo "From mboxrd@z Thu Jan  1 00:00:00 1970"
+	cat "$m"
+	echo
+done >"$tmp/series.mbox"
+mkdir -p "$tmp/am"
+(cd "$tmp" && b4 am -m series.mbox --no-stdin -o am) >"$tmp/b4am.log" 2>&1 ||
+	die "b4 am failed: $(tail -n 1 "$tmp/b4am.log")"
+mbx=$(ls "$tmp"/am/*.mbx 2>/dev/null | head -n 1)
+[ -n "$mbx" ] || die "b4 am wrote no .mbx: $(tail -n 1 "$tmp/b4am.log")"
+
+# A fresh base: a clone sharing the objects, checked out sparsely (only
+# the directories the series touches), so that the cached tree is left alone.
+git clone -q --shared --no-checkout "$BASE_REPO" "$tmp/fresh"
+dirs=$(grep -h '^diff --git ' "$TOP"/patches/*.patch | awk '{ sub(/^b\//, "", $4); print $4 }' | xargs -n1 dirname | sort -u)
+git -C "$tmp/fresh" sparse-checkout set --cone $dirs
+git -C "$tmp/fresh" checkout -q -b roundtrip "$BASE_TAG"
+git -C "$tmp/fresh" am -q "$mbx" >"$tmp/am.log" 2>&1 ||
+	die "git am of the b4 mbox failed: $(head -n 1 "$tmp/am.log")"
+
+got=$(git -C "$tmp/fresh" rev-parse 'HEAD^{tree}')
+want=$(git -C "$BASE_REPO" rev-parse 'applied^{tree}')
+n=$(git -C "$tmp/fresh" rev-list --count "$BASE_TAG..HEAD")
+[ "$got" = "$want" ] || die "the tree from the mails ($got) differs from the applied series ($want)"
+[ "$n" = "$(series_files | wc -l)" ] || die "the mails gave $n commits, series has $(series_files | wc -l)"
+
+# The same tree is what the KUnit kernel is built from: run the suite on it.
+[ "$(git -C "$BASE_REPO" rev-parse 'HEAD^{tree}')" = "$got" ] || die "$BASE_REPO is not at the applied series"
+RESULTS=$tmp/results KUNIT_FILTER='drm_gpuvm*' "$TOP/scripts/kunit.sh" "$BASE_REPO" 2>"$tmp/kunit.err" ||
+	die "KUnit on the round-trip tree: $(grep -m1 '^error' "$tmp/kunit.err")"
+sum=$("$TOP/scripts/summary.py" "$tmp/results/kunit.json" "$tmp/results/test.log" --require-gpuvm) ||
+	die "drm_gpuvm suite on the round-trip tree: $(grep -m1 '^FAIL' <<<"$sum")"
+echo "b4 round trip: $(ls "$tmp/mails" | wc -l) mails -> b4 am -> git am: $n commits, tree $got identical; $(grep '^RESULT' <<<"$sum")"
