@@ -6,6 +6,7 @@
 #   make work       create the work branch (the series as commits) to edit
 #   make bisect     every prefix of the series: apply, W=1 build, KUnit
 #   make send-dry   write the mails with b4 into $(CACHE)/mails; nothing is sent
+#   make coverage   gcov of drm_gpuvm.c under the drm_gpuvm suite (lcov + HTML)
 #   make base       only fetch and unpack the base tree
 #   make apply      only apply the series (branch "applied")
 #   make summary    print the summary of the last KUnit run again
@@ -19,7 +20,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE
 
-.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage
 
 all: run
 
@@ -44,6 +45,9 @@ export:
 work: base
 	@$(S)/make-work.sh $(WORK)
 
+coverage: deps
+	@$(S)/coverage.sh
+
 bisect: deps
 	@$(S)/bisect.sh
 
@@ -60,4 +64,4 @@ distclean:
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '2,15s/^# \{0,1\}//p' Makefile
+	@sed -n '2,16s/^# \{0,1\}//p' Makefile

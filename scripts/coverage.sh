@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `make coverage`: line and function coverage of drm_gpuvm.c by the
+# drm_gpuvm KUnit suite, with the whole series applied.
+#
+# A separate worktree ($CACHE/coverage) at the applied series, plus the
+# local UML linker fix coverage/uml-fini-array.patch (never mailed), built
+# with tools/testing/kunit/configs/coverage_uml.config.  Writes an lcov
+# tracefile and an HTML report, and prints: lines and functions of
+# drm_gpuvm.c, the lines the series adds or changes, and the exported
+# functions never called.
+. "$(dirname "$0")/lib.sh"
+
+for c in lcov genhtml gcov; do
+	command -v $c >/dev/null || die "$c is not installed (apt-get install lcov)"
+done
+tree=$("$TOP/scripts/prepare-tree.sh")
+"$TOP/scripts/apply.sh" "$tree"
+wt=$CACHE/coverage
+bdir=$BUILD_ROOT/coverage
+out=$RESULTS/coverage
+if [ ! -d "$wt" ]; then
+	git -C "$BASE_REPO" worktree prune
+	git -C "$BASE_REPO" worktree add -q --detach "$wt" applied
+fi
+cd "$wt"
+if [ "$(git rev-parse HEAD)" != "$(git -C "$BASE_REPO" rev-parse applied)" ] ||
+	! git diff --quiet -- arch/um; then
+	git checkout -q -f --detach "$(git -C "$BASE_REPO" rev-parse applied)"
+fi
+git diff --quiet -- arch/um && git apply "$TOP/coverage/uml-fini-array.patch"
+
+mkdir -p "$bdir" "$out"
+find "$bdir" -name '*.gcda' -delete
+cc=gcc
+command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+with_build_lock python3 tools/testing/kunit/kunit.py run --arch=um --build_dir="$bdir" \
+	--kunitconfig=drivers/gpu/drm/tests \
+	--kunitconfig=tools/testing/kunit/configs/coverage_uml.config \
+	--make_options "CC=$cc" --jobs="$(nproc)" --json="$out/kunit.json" \
+	'drm_gpuvm*' >"$out/kunit.out" 2>&1 ||
+	die "coverage kernel: kunit.py failed: $(grep -m1 -E 'error|FAILED|crashed' "$out/kunit.out") (log: $out/kunit.out)"
+n=$(find "$bdir" -name '*.gcda' | wc -l)
+[ "$n" -gt 0 ] || die "the coverage kernel wrote no .gcda files"
+[ -f "$bdir/drivers/gpu/drm/drm_gpuvm.gcda" ] || die "no drm_gpuvm.gcda among the $n .gcda files"
+
+lcov -q --capture --directory "$bdir/drivers/gpu/drm" --base-directory "$wt" \
+	--rc lcov_branch_coverage=0 -o "$out/all.info" 2>"$out/lcov.err" ||
+	die "lcov --capture failed: $(tail -n 1 "$out/lcov.err")"
+lcov -q --extract "$out/all.info" '*/drm_gpuvm.c' '*/drm_gpuvm.h' -o "$out/drm_gpuvm.info" 2>>"$out/lcov.err"
+genhtml -q --legend -o "$out/html" "$out/drm_gpuvm.info" >/dev/null 2>>"$out/lcov.err"
+
+# The lines the series adds or changes in drm_gpuvm.c.
+git -C "$BASE_REPO" diff -U0 "$BASE_TAG" applied -- drivers/gpu/drm/drm_gpuvm.c |
+	awk '/^@@/ { split($3, a, ","); l = substr(a[1], 2); n = (a[2] == "" ? 1 : a[2]); for (i = 0; i < n; i++) print l + i }' \
+	>"$out/added-lines"
+exports=$(grep -o 'EXPORT_SYMBOL_GPL([a-z_0-9]*)' drivers/gpu/drm/drm_gpuvm.c | sed 's/.*(\(.*\))/\1/')
+python3 "$TOP/scripts/coverage-report.py" "$out/drm_gpuvm.info" drm_gpuvm.c "$out/added-lines" $exports |
+	tee "$out/figures.txt"
+echo "gcda files: $n; tracefile: $out/drm_gpuvm.info; HTML: $out/html/index.html"
