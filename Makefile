@@ -7,6 +7,7 @@
 #   make bisect     every prefix of the series: apply, W=1 build, KUnit
 #   make send-dry   write the mails with b4 into $(CACHE)/mails; nothing is sent
 #   make coverage   gcov of drm_gpuvm.c under the drm_gpuvm suite (lcov + HTML)
+#   make ci-drm     drm-ci's KUnit jobs: x86_64, arm64, arm with LLVM under QEMU (TCG)
 #   make base       only fetch and unpack the base tree
 #   make apply      only apply the series (branch "applied")
 #   make summary    print the summary of the last KUnit run again
@@ -20,14 +21,15 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE
 
-.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage ci-drm
 
 all: run
 
 run: deps
 	@$(S)/run.sh
 
-check: deps
+check:
+	@$(S)/deps.sh check
 	@$(S)/check.sh
 
 deps:
@@ -45,8 +47,13 @@ export:
 work: base
 	@$(S)/make-work.sh $(WORK)
 
-coverage: deps
+coverage:
+	@$(S)/deps.sh coverage
 	@$(S)/coverage.sh
+
+ci-drm:
+	@$(S)/deps.sh ci-drm
+	@$(S)/ci-drm.sh
 
 bisect: deps
 	@$(S)/bisect.sh
@@ -64,4 +71,4 @@ distclean:
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '2,16s/^# \{0,1\}//p' Makefile
+	@sed -n '2,17s/^# \{0,1\}//p' Makefile

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# drm-ci's KUnit jobs (drivers/gpu/drm/ci/kunit.sh, kunit.yml) on the
+# applied series: kunit.py run --arch {x86_64,arm64,arm} --make_options
+# LLVM=1 --kunitconfig=drivers/gpu/drm/tests under QEMU, with Debian's
+# clang/lld (LLVM_VERSION, default 19, as in drm-ci) and TCG only.
+# Prints passed/failed and build time per arch.
+#
+# usage: ci-drm.sh [ARCH...]
+. "$(dirname "$0")/lib.sh"
+
+ver=${LLVM_VERSION:-19}
+for c in clang-$ver ld.lld-$ver qemu-system-x86_64 qemu-system-aarch64 qemu-system-arm; do
+	command -v "$c" >/dev/null ||
+		die "$c is missing: apt-get install clang-$ver lld-$ver llvm-$ver qemu-system-x86 qemu-system-arm"
+done
+tree=$("$TOP/scripts/prepare-tree.sh")
+"$TOP/scripts/apply.sh" "$tree"
+cd "$tree"
+export PATH=$TOP/ci/bin:$PATH
+cc="clang-$ver"
+command -v ccache >/dev/null 2>&1 && cc="ccache clang-$ver"
+failed=0
+archs=${*:-x86_64 arm64 arm}
+for arch in $archs; do
+	out=$RESULTS/ci-$arch
+	mkdir -p "$out"
+	sel=(--arch="$arch")
+	[ "$arch" = x86_64 ] && sel=(--qemu_config="$TOP/ci/qemu/x86_64.py")
+	t0=$SECONDS
+	rc=0
+	with_build_lock python3 tools/testing/kunit/kunit.py run "${sel[@]}" \
+		--build_dir="$BUILD_ROOT/ci-$arch" --make_options "LLVM=-$ver" --make_options "CC=$cc" \
+		--kunitconfig=drivers/gpu/drm/tests --jobs="$(nproc)" --timeout=900 \
+		--json="$out/kunit.json" >"$out/kunit.out" 2>&1 || rc=$?
+	build=$(grep -o '[0-9.]*s building' "$out/kunit.out" | tail -n 1)
+	if [ -f "$out/kunit.json" ] && line=$("$TOP/scripts/summary.py" "$out/kunit.json" "$BUILD_ROOT/ci-$arch/test.log" --require-gpuvm --known "$TOP/kunit/upstream-splats" | grep '^RESULT'); then
+		echo "PASS $arch: ${line#RESULT: }; ${build:-?} ($((SECONDS - t0)) s in all)"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $arch (kunit.py exit $rc): ${line:-$(grep -m1 -E 'error:|ERROR' "$out/kunit.out")}; log $out/kunit.out"
+	fi
+done
+echo "$(($(wc -w <<<"$archs") - failed)) passed, $failed failed"
+[ $failed = 0 ]
