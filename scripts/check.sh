@@ -38,6 +38,7 @@ check rust/ops-fields "$TOP/scripts/check-rust-ops.py" "$tree"
 check b4/round-trip "$TOP/scripts/check-b4-roundtrip.sh"
 check checkpatch/codespell-live "$TOP/scripts/check-codespell-live.sh"
 check kernel-doc "$TOP/scripts/check-kerneldoc.sh"
+check sparse+W=1 "$TOP/scripts/check-static.sh"
 for p in $(series_files); do
 	check "checkpatch/${p:0:4}" "$TOP/scripts/checkpatch.sh" "$TOP/patches/$p"
 done

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# sparse (C=2, with a sparse the 7.3 Makefile accepts) and W=1 on the .c
+# files the series touches, on the base and with the series, in a worktree
+# of their own ($CACHE/static) so that the KUnit tree is not disturbed.
+# No file may have more warnings with the series than on the base, and the
+# check fails if sparse did not actually run.
+. "$(dirname "$0")/lib.sh"
+
+sparse=$("$TOP/scripts/fetch-sparse.sh")
+sh "$BASE_REPO/scripts/checker-valid.sh" "$sparse" | grep -q 1 ||
+	die "$sparse fails scripts/checker-valid.sh: the build would skip it silently"
+git -C "$BASE_REPO" rev-parse -q --verify applied >/dev/null || die "no applied branch: run make first"
+config=$(build_dir)/.config
+[ -f "$config" ] || die "no KUnit .config in $(build_dir): run make first"
+wt=$CACHE/static
+bdir=$BUILD_ROOT/static
+if [ ! -d "$wt" ]; then
+	git -C "$BASE_REPO" worktree prune
+	git -C "$BASE_REPO" worktree add -q --detach "$wt" "$BASE_TAG"
+fi
+mkdir -p "$bdir" "$RESULTS/static"
+cp "$config" "$bdir/.config"
+mapfile -t files < <(git -C "$BASE_REPO" diff --name-only "$BASE_TAG" applied -- '*.c')
+headers=$(git -C "$BASE_REPO" diff --name-only "$BASE_TAG" applied -- '*.h')
+cc=gcc
+command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+
+declare -A count
+for rev in "$BASE_TAG" applied; do
+	git -C "$wt" checkout -q -f --detach "$(git -C "$BASE_REPO" rev-parse "$rev")"
+	objs=()
+	for f in "${files[@]}"; do
+		[ -f "$wt/$f" ] && objs+=("${f%.c}.o")
+	done
+	log=$RESULTS/static/$rev.log
+	: >"$log"
+	if [ ${#objs[@]} -gt 0 ]; then
+		with_build_lock make -C "$wt" -s O="$bdir" ARCH=um CC="$cc" olddefconfig >/dev/null 2>&1
+		with_build_lock make -C "$wt" O="$bdir" ARCH=um CC="$cc" C=2 CHECK="$sparse" W=1 \
+			-j"$(nproc)" "${objs[@]}" >"$log" 2>&1 || die "build of ${objs[*]} at $rev failed (log: $log)"
+		for o in "${objs[@]}"; do
+			grep -q "CHECK .*${o%.o}.c" "$log" || die "sparse did not run on ${o%.o}.c at $rev (log: $log)"
+		done
+	fi
+	for f in "${files[@]}" $headers; do
+		count[$rev:$f]=$(grep -c "$f:[0-9]*:[0-9]*: \(warning\|error\)" "$log" || true)
+	done
+done
+git -C "$wt" checkout -q -f --detach "$BASE_TAG"
+
+bad=0
+printf '%-45s %6s %8s   (sparse + W=1 warnings)\n' file base patched
+for f in "${files[@]}" $headers; do
+	b=${count[$BASE_TAG:$f]}
+	p=${count[applied:$f]}
+	printf '%-45s %6s %8s\n' "$f" "$b" "$p"
+	[ "$p" -le "$b" ] || bad=$((bad + 1))
+done
+[ $bad = 0 ] || die "sparse/W=1: $bad file(s) have new warnings (logs: $RESULTS/static)"
+echo "sparse $($sparse --version) (C=2) and W=1: no new warnings in the touched files"
