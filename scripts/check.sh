@@ -32,6 +32,13 @@ echo "== the series"
 check series/files bash -c '. "$0/scripts/lib.sh"; check_series; echo "$(series_files | wc -l) patches named, all mail-format"' "$TOP"
 tree=$("$TOP/scripts/prepare-tree.sh") || { echo "FAIL base tree"; echo "0 passed, 1 failed"; exit 1; }
 check apply/git-am "$TOP/scripts/apply.sh" "$tree"
+if [ "${1:-}" != --no-kunit ]; then
+	echo "== KUnit (drm_gpuvm and the upstream DRM suites, debug fragment)"
+	check kunit "$TOP/scripts/run.sh"
+	[ -f "$RESULTS/summary.txt" ] && sed -n '/^drm_gpuvm/,/^  total/p' "$RESULTS/summary.txt" | sed 's/^/     | /'
+	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.txt"
+fi
+echo "== the series, statically"
 check apply/quilt "$TOP/scripts/check-quilt.sh"
 check drift "$TOP/scripts/check-drift.sh"
 check rust/ops-fields "$TOP/scripts/check-rust-ops.py" "$tree"
@@ -39,6 +46,7 @@ check b4/round-trip "$TOP/scripts/check-b4-roundtrip.sh"
 check checkpatch/codespell-live "$TOP/scripts/check-codespell-live.sh"
 check kernel-doc "$TOP/scripts/check-kerneldoc.sh"
 check sparse+W=1 "$TOP/scripts/check-static.sh"
+check coccicheck "$TOP/scripts/check-cocci.sh"
 for p in $(series_files); do
 	check "checkpatch/${p:0:4}" "$TOP/scripts/checkpatch.sh" "$TOP/patches/$p"
 done
@@ -48,12 +56,6 @@ while read -r t; do
 	check "script/$t" "$TOP/scripts/tests/run.sh" "$t"
 done < <("$TOP/scripts/tests/run.sh" --list)
 
-if [ "${1:-}" != --no-kunit ]; then
-	echo "== KUnit (drm_gpuvm and the upstream DRM suites, debug fragment)"
-	check kunit "$TOP/scripts/run.sh"
-	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.txt"
-	[ -f "$RESULTS/summary.txt" ] && sed -n '/^drm_gpuvm/,/^RESULT/p' "$RESULTS/summary.txt" | grep -v '^$' | sed 's/^/     | /'
-fi
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

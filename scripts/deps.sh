@@ -12,7 +12,7 @@ want="gcc:gcc make:make flex:flex bison:bison bc:bc perl:perl python3:python3
 git:git xz:xz-utils ccache:ccache quilt:quilt flock:util-linux
 codespell:codespell"
 case ${1:-run} in
-check) want="$want b4:b4" ;;
+check) want="$want b4:b4 spatch:coccinelle" ;;
 coverage) want="$want lcov:lcov" ;;
 ci-drm) want="$want clang-19:clang-19 ld.lld-19:lld-19 llvm-ar-19:llvm-19
 	qemu-system-x86_64:qemu-system-x86 qemu-system-arm:qemu-system-arm" ;;
