@@ -8,6 +8,7 @@
 #   make send-dry   write the mails with b4 into $(CACHE)/mails; nothing is sent
 #   make coverage   gcov of drm_gpuvm.c under the drm_gpuvm suite (lcov + HTML)
 #   make ci-drm     drm-ci's KUnit jobs: x86_64, arm64, arm with LLVM under QEMU (TCG)
+#   make users      compile every xe/nouveau/panthor/msm/imagination object using drm_gpuvm.h
 #   make base       only fetch and unpack the base tree
 #   make apply      only apply the series (branch "applied")
 #   make summary    print the summary of the last KUnit run again
@@ -21,7 +22,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE
 
-.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage ci-drm
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage ci-drm users
 
 all: run
 
@@ -55,6 +56,10 @@ ci-drm:
 	@$(S)/deps.sh ci-drm
 	@$(S)/ci-drm.sh
 
+users:
+	@$(S)/deps.sh ci-drm
+	@$(S)/users.sh
+
 bisect: deps
 	@$(S)/bisect.sh
 
@@ -71,4 +76,4 @@ distclean:
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '2,17s/^# \{0,1\}//p' Makefile
+	@sed -n '2,18s/^# \{0,1\}//p' Makefile

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The drivers that use drm_gpuvm still build with the series: every object
+# under drivers/gpu/drm/{xe,nouveau,panthor,msm,imagination} that includes
+# drm_gpuvm.h (directly or through the driver's own headers, see
+# gpuvm-users.py) is compiled, and only those objects.  One arm64 build
+# (LLVM, COMPILE_TEST) covers all five: powervr has no COMPILE_TEST on
+# x86_64.  Runs in the $CACHE/static worktree at the applied series.
+. "$(dirname "$0")/lib.sh"
+
+ver=${LLVM_VERSION:-19}
+command -v "clang-$ver" >/dev/null || die "clang-$ver is missing (apt-get install clang-$ver lld-$ver llvm-$ver)"
+tree=$("$TOP/scripts/prepare-tree.sh")
+"$TOP/scripts/apply.sh" "$tree"
+wt=$CACHE/static
+bdir=$BUILD_ROOT/users-arm64
+if [ ! -d "$wt" ]; then
+	git -C "$BASE_REPO" worktree prune
+	git -C "$BASE_REPO" worktree add -q --detach "$wt" applied
+fi
+git -C "$wt" checkout -q -f --detach "$(git -C "$BASE_REPO" rev-parse applied)"
+mkdir -p "$bdir" "$RESULTS/users"
+cc="clang-$ver"
+command -v ccache >/dev/null 2>&1 && cc="ccache clang-$ver"
+mk=(make -C "$wt" O="$bdir" ARCH=arm64 LLVM="-$ver" CC="$cc" -j"$(nproc)")
+drivers="DRM_XE DRM_NOUVEAU DRM_PANTHOR DRM_MSM DRM_POWERVR"
+if [ ! -f "$bdir/.config" ]; then
+	with_build_lock "${mk[@]}" defconfig >/dev/null 2>&1 || die "arm64 defconfig failed"
+	args=(-e COMPILE_TEST)
+	for d in $drivers; do args+=(-m "$d"); done
+	"$wt/scripts/config" --file "$bdir/.config" "${args[@]}"
+	with_build_lock "${mk[@]}" olddefconfig >/dev/null 2>&1 || die "arm64 olddefconfig failed"
+fi
+for d in $drivers; do
+	grep -q "^CONFIG_$d=[ym]" "$bdir/.config" || die "CONFIG_$d cannot be enabled in the arm64 COMPILE_TEST config"
+done
+log=$RESULTS/users/build.log
+with_build_lock "${mk[@]}" modules_prepare >"$log" 2>&1 || die "arm64 modules_prepare failed (log: $log)"
+
+mapfile -t srcs < <("$TOP/scripts/gpuvm-users.py" "$wt" drivers/gpu/drm/{xe,nouveau,panthor,msm,imagination})
+objs=()
+for s in "${srcs[@]}"; do objs+=("${s%.c}.o"); done
+with_build_lock "${mk[@]}" -k "${objs[@]}" >>"$log" 2>&1 || true
+ok=0
+notcfg=0
+bad=()
+for o in "${objs[@]}"; do
+	if [ -f "$bdir/$o" ]; then
+		ok=$((ok + 1))
+	elif grep -q "No rule to make target '$o'" "$log"; then
+		notcfg=$((notcfg + 1))
+	else
+		bad+=("$o")
+	fi
+done
+for d in xe nouveau panthor msm imagination; do
+	n=0
+	for o in "${objs[@]}"; do [[ $o == drivers/gpu/drm/$d/* ]] && [ -f "$bdir/$o" ] && n=$((n + 1)); done
+	printf '  %-12s %4d objects compiled\n' "$d" "$n"
+done
+if [ ${#bad[@]} -gt 0 ]; then
+	grep -m 5 'error:' "$log"
+	die "${#bad[@]} of ${#objs[@]} drm_gpuvm users failed to compile (log: $log)"
+fi
+echo "drm_gpuvm users (arm64, LLVM=-$ver, COMPILE_TEST): $ok objects compiled, $notcfg not built in this config, 0 failed"
