@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print a one-screen summary of a KUnit run and decide whether it passed.
 
-usage: summary.py KUNIT_JSON TEST_LOG [--require-gpuvm] [--known FILE] [--out FILE]
+usage: summary.py KUNIT_JSON TEST_LOG [--require-gpuvm] [--all] [--known FILE] [--out FILE]
        summary.py --keys TEST_LOG
 
 Each suite with passed/failed/skipped, the drm_gpuvm suites first, then any
@@ -103,6 +103,7 @@ def load_known(path):
 def main():
     args = sys.argv[1:]
     require = '--require-gpuvm' in args
+    show_all = '--all' in args
     out = None
     known_file = None
     if '--known' in args:
@@ -132,24 +133,32 @@ def main():
     lines = []
     problems = []
 
-    def table(title, group):
+    def table(title, group, quiet=False):
+        """One line per suite; with quiet, only the suites that did not
+        simply pass are listed, the others are folded into one line."""
         tp = tf = ts = 0
+        folded = []
         lines.append(f'{title}')
-        lines.append(f'  {"suite":<40} {"passed":>7} {"failed":>7} {"skipped":>8}')
+        lines.append(f'  {"suite":<44} {"passed":>7} {"failed":>7} {"skipped":>8}')
         for suite in group:
             p, f, s = counts(suite)
             tp, tf, ts = tp + p, tf + f, ts + s
+            if quiet and f == 0 and s == 0:
+                folded.append(p)
+                continue
             mark = '' if f == 0 else '  <-- FAIL'
-            lines.append(f'  {suite["name"]:<40} {p:>7} {f:>7} {s:>8}{mark}')
-        lines.append(f'  {"total":<40} {tp:>7} {tf:>7} {ts:>8}')
+            lines.append(f'  {suite["name"]:<44} {p:>7} {f:>7} {s:>8}{mark}')
+        if folded:
+            name = f'({len(folded)} suites, all passed)'
+            lines.append(f'  {name:<44} {sum(folded):>7} {0:>7} {0:>8}')
+        lines.append(f'  {"total":<44} {tp:>7} {tf:>7} {ts:>8}')
         return tp, tf, ts
 
     gp, gf, gs = table('drm_gpuvm (this series)', ours)
-    lines.append('')
     up, uf, us = 0, 0, 0
     if peers:
         lines.append('')
-        up, uf, us = table('upstream DRM KUnit suites (peers)', peers)
+        up, uf, us = table('upstream DRM KUnit suites (peers)', peers, quiet=not show_all)
 
     if require and not ours:
         problems.append('the drm_gpuvm suite did not run')

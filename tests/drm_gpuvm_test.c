@@ -1,0 +1,2854 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * KUnit tests for the DRM GPU VA manager (drm_gpuvm).
+ *
+ * Copyright (c) 2026
+ */
+
+#include <kunit/test.h>
+#include <kunit/test-bug.h>
+
+#include <linux/dma-resv.h>
+#include <linux/limits.h>
+#include <linux/module.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_exec.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gpuvm.h>
+#include <drm/drm_kunit_helpers.h>
+
+/* VA space layout shared by all tests. */
+#define TEST_VM_START		((u64)SZ_64K)
+#define TEST_VM_RANGE		((u64)SZ_4G)
+#define TEST_VM_END		(TEST_VM_START + TEST_VM_RANGE)
+#define TEST_RSV_START		TEST_VM_START
+#define TEST_RSV_RANGE		((u64)SZ_64K)
+#define TEST_RSV_END		(TEST_RSV_START + TEST_RSV_RANGE)
+
+/* Split/merge tests work in units of TEST_UNIT starting at TEST_VA_BASE. */
+#define TEST_VA_BASE		((u64)SZ_1M)
+#define TEST_UNIT		((u64)SZ_64K)
+#define TEST_ADDR(u)		(TEST_VA_BASE + (u64)(u) * TEST_UNIT)
+#define TEST_OFF_N(u)		((u64)SZ_16M + (u64)(u) * TEST_UNIT)
+#define TEST_OFF_M(u)		((u64)SZ_32M + (u64)(u) * TEST_UNIT)
+#define TEST_SM_UNITS		16
+
+#define TEST_MAX_OBJS		4
+#define TEST_MAX_STEPS		8
+#define TEST_MAX_MAPS		4
+
+/* Backing BOs of the split/merge table: none (sparse), a and b. */
+enum gpuvm_sm_bo {
+	TBO_NONE,
+	TBO_A,
+	TBO_B,
+};
+
+struct gpuvm_test_priv;
+
+/* Driver VM embedding the drm_gpuvm, freed by ::vm_free. */
+struct gpuvm_test_vm {
+	struct drm_gpuvm base;
+	struct gpuvm_test_priv *priv;
+};
+
+/* Driver vm_bo embedding the drm_gpuvm_bo, freed by ::vm_bo_free. */
+struct gpuvm_test_bo {
+	struct drm_gpuvm_bo base;
+	unsigned int validated;
+};
+
+/* GEM object whose ::free is counted. */
+struct gpuvm_test_gem {
+	struct drm_gem_object base;
+	struct gpuvm_test_priv *priv;
+};
+
+/* One split/merge step as reported by drm_gpuvm. */
+struct gpuvm_test_step {
+	enum drm_gpuva_op_type op;
+	struct drm_gpuva_op_map map;
+	struct drm_gpuva *va;
+	bool keep;
+	bool has_prev;
+	bool has_next;
+	struct drm_gpuva_op_map prev;
+	struct drm_gpuva_op_map next;
+};
+
+struct gpuvm_test_priv {
+	struct kunit *test;
+	struct device *dev;
+	struct drm_device *drm;
+	unsigned int drm_refs;
+
+	/* The resv object shared by all VMs of a test. */
+	struct drm_gem_object *r_obj;
+
+	/* Counters of the mock driver. */
+	unsigned int vm_inits;
+	unsigned int vm_frees;
+	unsigned int vm_bo_allocs;
+	unsigned int vm_bo_frees;
+	unsigned int validates;
+	unsigned int obj_allocs;
+	unsigned int obj_frees;
+
+	/* GEM objects owned by the test, released in .exit. */
+	struct drm_gem_object *objs[TEST_MAX_OBJS];
+	unsigned int num_objs;
+
+	/* Split/merge recording. */
+	struct drm_gem_object *sm_bos[2];
+	struct drm_gpuvm *sm_vm;
+	struct gpuvm_test_step steps[TEST_MAX_STEPS];
+	unsigned int num_steps;
+	int fail_step;
+	bool apply;
+
+	/* Locks taken by gpuvm_test_lock(). */
+	struct ww_acquire_ctx ww;
+	struct dma_resv *locked_vm_resv;
+	struct dma_resv *locked_obj_resv;
+	/* The GEM's gpuva.lock, only taken in immediate mode. */
+	struct mutex *locked_gpuva;
+};
+
+static struct gpuvm_test_vm *to_test_vm(struct drm_gpuvm *gpuvm)
+{
+	return container_of(gpuvm, struct gpuvm_test_vm, base);
+}
+
+static struct gpuvm_test_bo *to_test_bo(struct drm_gpuvm_bo *vm_bo)
+{
+	return container_of(vm_bo, struct gpuvm_test_bo, base);
+}
+
+static void gpuvm_test_vm_free(struct drm_gpuvm *gpuvm)
+{
+	struct gpuvm_test_vm *vm = to_test_vm(gpuvm);
+
+	vm->priv->vm_frees++;
+	kfree(vm);
+}
+
+static struct drm_gpuvm_bo *gpuvm_test_vm_bo_alloc(void)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct gpuvm_test_priv *priv;
+	struct gpuvm_test_bo *bo;
+
+	if (!test)
+		return NULL;
+
+	priv = test->priv;
+	bo = kzalloc_obj(*bo);
+	if (!bo)
+		return NULL;
+
+	priv->vm_bo_allocs++;
+
+	return &bo->base;
+}
+
+static void gpuvm_test_vm_bo_free(struct drm_gpuvm_bo *vm_bo)
+{
+	to_test_vm(vm_bo->vm)->priv->vm_bo_frees++;
+	kfree(to_test_bo(vm_bo));
+}
+
+static int gpuvm_test_vm_bo_validate(struct drm_gpuvm_bo *vm_bo,
+				     struct drm_exec *exec)
+{
+	to_test_vm(vm_bo->vm)->priv->validates++;
+	to_test_bo(vm_bo)->validated++;
+	drm_gpuvm_bo_evict(vm_bo, false);
+
+	return 0;
+}
+
+static void gpuvm_test_op_to_step(const struct drm_gpuva_op *op,
+				  struct gpuvm_test_step *step)
+{
+	memset(step, 0, sizeof(*step));
+	step->op = op->op;
+
+	switch (op->op) {
+	case DRM_GPUVA_OP_MAP:
+		step->map = op->map;
+		break;
+	case DRM_GPUVA_OP_REMAP:
+		step->va = op->remap.unmap->va;
+		step->keep = op->remap.unmap->keep;
+		if (op->remap.prev) {
+			step->has_prev = true;
+			step->prev = *op->remap.prev;
+		}
+		if (op->remap.next) {
+			step->has_next = true;
+			step->next = *op->remap.next;
+		}
+		break;
+	case DRM_GPUVA_OP_UNMAP:
+		step->va = op->unmap.va;
+		step->keep = op->unmap.keep;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Apply a step to the VA space, the way a driver would. */
+static int gpuvm_test_apply(struct gpuvm_test_priv *priv,
+			    struct drm_gpuva_op *op)
+{
+	struct drm_gpuva *va, *prev = NULL, *next = NULL;
+
+	switch (op->op) {
+	case DRM_GPUVA_OP_MAP:
+		va = kunit_kzalloc(priv->test, sizeof(*va), GFP_KERNEL);
+		if (!va)
+			return -ENOMEM;
+		drm_gpuva_map(priv->sm_vm, va, &op->map);
+		return 0;
+	case DRM_GPUVA_OP_REMAP:
+		if (op->remap.prev) {
+			prev = kunit_kzalloc(priv->test, sizeof(*prev),
+					     GFP_KERNEL);
+			if (!prev)
+				return -ENOMEM;
+		}
+		if (op->remap.next) {
+			next = kunit_kzalloc(priv->test, sizeof(*next),
+					     GFP_KERNEL);
+			if (!next)
+				return -ENOMEM;
+		}
+		drm_gpuva_remap(prev, next, &op->remap);
+		return 0;
+	case DRM_GPUVA_OP_UNMAP:
+		drm_gpuva_unmap(&op->unmap);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int gpuvm_test_sm_step(struct drm_gpuva_op *op, void *data)
+{
+	struct gpuvm_test_priv *priv = data;
+
+	if (priv->num_steps == priv->fail_step)
+		return -ENOSPC;
+
+	if (priv->num_steps >= TEST_MAX_STEPS)
+		return -E2BIG;
+
+	gpuvm_test_op_to_step(op, &priv->steps[priv->num_steps++]);
+
+	return priv->apply ? gpuvm_test_apply(priv, op) : 0;
+}
+
+static const struct drm_gpuvm_ops gpuvm_test_ops = {
+	.vm_free = gpuvm_test_vm_free,
+	.vm_bo_alloc = gpuvm_test_vm_bo_alloc,
+	.vm_bo_free = gpuvm_test_vm_bo_free,
+	.vm_bo_validate = gpuvm_test_vm_bo_validate,
+	.sm_step_map = gpuvm_test_sm_step,
+	.sm_step_remap = gpuvm_test_sm_step,
+	.sm_step_unmap = gpuvm_test_sm_step,
+};
+
+/* Same driver without the optional ::vm_bo_validate and ::sm_step_* ops. */
+static const struct drm_gpuvm_ops gpuvm_test_ops_minimal = {
+	.vm_free = gpuvm_test_vm_free,
+	.vm_bo_alloc = gpuvm_test_vm_bo_alloc,
+	.vm_bo_free = gpuvm_test_vm_bo_free,
+};
+
+static void gpuvm_test_gem_free(struct drm_gem_object *obj)
+{
+	struct gpuvm_test_gem *gem = container_of(obj, struct gpuvm_test_gem,
+						  base);
+
+	gem->priv->obj_frees++;
+	drm_gem_object_release(obj);
+	kfree(gem);
+}
+
+static const struct drm_gem_object_funcs gpuvm_test_gem_funcs = {
+	.free = gpuvm_test_gem_free,
+};
+
+static void gpuvm_test_track_obj(struct kunit *test,
+				 struct drm_gem_object *obj)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+
+	KUNIT_ASSERT_LT(test, priv->num_objs, TEST_MAX_OBJS);
+	priv->objs[priv->num_objs++] = obj;
+}
+
+/*
+ * Create a GEM object. A private object shares the dma_resv of the VMs'
+ * resv object, anything else is an external object with its own dma_resv.
+ */
+static struct drm_gem_object *gpuvm_test_gem_create(struct kunit *test,
+						    bool private)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct gpuvm_test_gem *gem;
+
+	gem = kzalloc_obj(*gem);
+	KUNIT_ASSERT_NOT_NULL(test, gem);
+
+	gem->priv = priv;
+	gem->base.funcs = &gpuvm_test_gem_funcs;
+	if (private)
+		gem->base.resv = priv->r_obj->resv;
+	drm_gem_private_object_init(priv->drm, &gem->base, SZ_64K);
+	priv->obj_allocs++;
+	gpuvm_test_track_obj(test, &gem->base);
+
+	return &gem->base;
+}
+
+static unsigned int gem_refs(struct drm_gem_object *obj)
+{
+	return kref_read(&obj->refcount);
+}
+
+static struct drm_gpuvm *gpuvm_test_vm_init(struct kunit *test,
+					    const char *name,
+					    enum drm_gpuvm_flags flags,
+					    u64 start, u64 range,
+					    u64 rsv_start, u64 rsv_range,
+					    const struct drm_gpuvm_ops *ops)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct gpuvm_test_vm *vm;
+
+	vm = kzalloc_obj(*vm);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+
+	vm->priv = priv;
+	drm_gpuvm_init(&vm->base, name, flags, priv->drm, priv->r_obj,
+		       start, range, rsv_start, rsv_range, ops);
+	priv->vm_inits++;
+
+	return &vm->base;
+}
+
+static struct drm_gpuvm *gpuvm_test_vm_create(struct kunit *test,
+					      enum drm_gpuvm_flags flags)
+{
+	return gpuvm_test_vm_init(test, "gpuvm-test", flags,
+				  TEST_VM_START, TEST_VM_RANGE,
+				  TEST_RSV_START, TEST_RSV_RANGE,
+				  &gpuvm_test_ops);
+}
+
+/*
+ * Take every lock a driver holds around vm_bo and gpuva list updates: the
+ * VM's dma_resv (needed with DRM_GPUVM_RESV_PROTECTED), the GEM's dma_resv
+ * (the gpuva lock without DRM_GPUVM_IMMEDIATE_MODE) and, in immediate mode,
+ * the GEM's gpuva.lock mutex.
+ */
+static void gpuvm_test_lock(struct kunit *test, struct drm_gpuvm *vm,
+			    struct drm_gem_object *obj)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct dma_resv *resv[2], *contended = NULL;
+	unsigned int i, j, n = 0;
+	int ret;
+
+	priv->locked_vm_resv = drm_gpuvm_resv(vm);
+	priv->locked_obj_resv = NULL;
+	priv->locked_gpuva = NULL;
+
+	resv[n++] = priv->locked_vm_resv;
+	if (obj && obj->resv != priv->locked_vm_resv) {
+		priv->locked_obj_resv = obj->resv;
+		resv[n++] = obj->resv;
+	}
+
+	/*
+	 * Nothing else contends, but CONFIG_DEBUG_WW_MUTEX_SLOWPATH injects
+	 * -EDEADLK, so do the full backoff dance.
+	 */
+	ww_acquire_init(&priv->ww, &reservation_ww_class);
+retry:
+	for (i = 0; i < n; i++) {
+		if (resv[i] == contended)
+			continue;
+
+		ret = dma_resv_lock(resv[i], &priv->ww);
+		if (ret == -EDEADLK) {
+			for (j = 0; j < i; j++)
+				if (resv[j] != contended)
+					dma_resv_unlock(resv[j]);
+			if (contended)
+				dma_resv_unlock(contended);
+			contended = resv[i];
+			dma_resv_lock_slow(contended, &priv->ww);
+			goto retry;
+		}
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	ww_acquire_done(&priv->ww);
+
+	if (obj && drm_gpuvm_immediate_mode(vm)) {
+		priv->locked_gpuva = &obj->gpuva.lock;
+		mutex_lock(priv->locked_gpuva);
+	}
+}
+
+static void gpuvm_test_unlock(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+
+	if (priv->locked_gpuva)
+		mutex_unlock(priv->locked_gpuva);
+	if (priv->locked_obj_resv)
+		dma_resv_unlock(priv->locked_obj_resv);
+	dma_resv_unlock(priv->locked_vm_resv);
+	ww_acquire_fini(&priv->ww);
+}
+
+/* Get the vm_bo for @obj the way the VM's mode requires. */
+static struct drm_gpuvm_bo *gpuvm_test_bo_obtain(struct kunit *test,
+						 struct drm_gpuvm *vm,
+						 struct drm_gem_object *obj)
+{
+	struct drm_gpuvm_bo *vm_bo;
+
+	if (drm_gpuvm_immediate_mode(vm)) {
+		vm_bo = drm_gpuvm_bo_create(vm, obj);
+		KUNIT_ASSERT_NOT_NULL(test, vm_bo);
+		vm_bo = drm_gpuvm_bo_obtain_prealloc(vm_bo);
+	} else {
+		gpuvm_test_lock(test, vm, obj);
+		vm_bo = drm_gpuvm_bo_obtain_locked(vm, obj);
+		gpuvm_test_unlock(test);
+	}
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vm_bo);
+
+	return vm_bo;
+}
+
+static bool gpuvm_test_bo_put(struct kunit *test, struct drm_gpuvm_bo *vm_bo)
+{
+	bool freed;
+
+	gpuvm_test_lock(test, vm_bo->vm, vm_bo->obj);
+	freed = drm_gpuvm_bo_put(vm_bo);
+	gpuvm_test_unlock(test);
+
+	return freed;
+}
+
+static struct drm_gpuva *gpuvm_test_va_insert(struct kunit *test,
+					      struct drm_gpuvm *vm,
+					      u64 addr, u64 range,
+					      struct drm_gem_object *obj,
+					      u64 offset)
+{
+	struct drm_gpuva *va;
+
+	va = kunit_kzalloc(test, sizeof(*va), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+
+	va->va.addr = addr;
+	va->va.range = range;
+	va->gem.obj = obj;
+	va->gem.offset = offset;
+	KUNIT_ASSERT_EQ(test, drm_gpuva_insert(vm, va), 0);
+
+	return va;
+}
+
+/* Remove every mapping but the kernel reserved node. */
+static void gpuvm_test_remove_all(struct drm_gpuvm *vm)
+{
+	struct drm_gpuva *va, *next;
+
+	drm_gpuvm_for_each_va_range_safe(va, next, vm, TEST_RSV_END, TEST_VM_END)
+		drm_gpuva_remove(va);
+}
+
+static bool vm_bo_on_list(struct list_head *entry, struct list_head *list)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, list)
+		if (pos == entry)
+			return true;
+
+	return false;
+}
+
+static bool on_extobj_list(struct drm_gpuvm_bo *vm_bo)
+{
+	return vm_bo_on_list(&vm_bo->list.entry.extobj, &vm_bo->vm->extobj.list);
+}
+
+static bool on_evict_list(struct drm_gpuvm_bo *vm_bo)
+{
+	return vm_bo_on_list(&vm_bo->list.entry.evict, &vm_bo->vm->evict.list);
+}
+
+/* drm_gpuvm_bo_is_zombie() is static, this is its definition. */
+static bool vm_bo_is_zombie(struct drm_gpuvm_bo *vm_bo)
+{
+	return !kref_read(&vm_bo->kref);
+}
+
+static int gpuvm_test_init(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv;
+
+	priv = kunit_kzalloc(test, sizeof(*priv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, priv);
+	test->priv = priv;
+	priv->test = test;
+	priv->fail_step = -1;
+
+	priv->dev = drm_kunit_helper_alloc_device(test);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv->dev);
+
+	priv->drm = __drm_kunit_helper_alloc_drm_device(test, priv->dev,
+							sizeof(*priv->drm), 0,
+							DRIVER_GEM);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv->drm);
+	priv->drm_refs = kref_read(&priv->drm->ref);
+
+	priv->r_obj = drm_gpuvm_resv_object_alloc(priv->drm);
+	KUNIT_ASSERT_NOT_NULL(test, priv->r_obj);
+	gpuvm_test_track_obj(test, priv->r_obj);
+
+	return 0;
+}
+
+/*
+ * Runs after every test: no VM, vm_bo or GEM reference may be left behind,
+ * whatever the test did.
+ */
+static void gpuvm_test_exit(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	unsigned int i;
+
+	if (!priv || !priv->drm)
+		return;
+
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_frees, priv->vm_inits,
+			    "::vm_free must run once per VM");
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, priv->vm_bo_allocs,
+			    "vm_bo leaked");
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&priv->drm->ref), priv->drm_refs,
+			    "drm_device reference leaked");
+
+	/* Only the test's own reference may be left on its GEM objects. */
+	for (i = priv->num_objs; i-- > 0;) {
+		KUNIT_EXPECT_EQ_MSG(test, gem_refs(priv->objs[i]), 1,
+				    "GEM object %u reference leaked", i);
+		drm_gem_object_put(priv->objs[i]);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, priv->obj_frees, priv->obj_allocs,
+			    "GEM object not freed");
+}
+
+/* The flag combinations the lifecycle tests run with. */
+struct gpuvm_flags_param {
+	const char *desc;
+	enum drm_gpuvm_flags flags;
+};
+
+static const struct gpuvm_flags_param gpuvm_flags_params[] = {
+	{ "none", 0 },
+	{ "resv_protected", DRM_GPUVM_RESV_PROTECTED },
+	{ "immediate", DRM_GPUVM_IMMEDIATE_MODE },
+	{ "resv_protected|immediate",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE },
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_flags, gpuvm_flags_params, desc);
+
+static enum drm_gpuvm_flags param_flags(struct kunit *test)
+{
+	const struct gpuvm_flags_param *param = test->param_value;
+
+	return param->flags;
+}
+
+/* drm_gpuvm_init() sets up the VM and drm_gpuvm_put() frees it once. */
+static void drm_test_gpuvm_init_put(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	enum drm_gpuvm_flags flags = param_flags(test);
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, flags);
+
+	KUNIT_EXPECT_STREQ(test, vm->name, "gpuvm-test");
+	KUNIT_EXPECT_EQ(test, vm->flags, flags);
+	KUNIT_EXPECT_EQ(test, vm->mm_start, TEST_VM_START);
+	KUNIT_EXPECT_EQ(test, vm->mm_range, TEST_VM_RANGE);
+	KUNIT_EXPECT_PTR_EQ(test, vm->drm, priv->drm);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuvm_resv_obj(vm), priv->r_obj);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_resv_protected(vm),
+			!!(flags & DRM_GPUVM_RESV_PROTECTED));
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_immediate_mode(vm),
+			!!(flags & DRM_GPUVM_IMMEDIATE_MODE));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(priv->r_obj), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&priv->drm->ref), priv->drm_refs + 1);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_RSV_START,
+						 TEST_RSV_RANGE),
+			    &vm->kernel_alloc_node);
+
+	drm_gpuvm_put(vm);
+
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(priv->r_obj), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&priv->drm->ref), priv->drm_refs);
+}
+
+/* A VM initialised without a name is called "unknown". */
+static void drm_test_gpuvm_init_default_name(struct kunit *test)
+{
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_init(test, NULL, 0, TEST_VM_START, TEST_VM_RANGE,
+				0, 0, &gpuvm_test_ops);
+	KUNIT_EXPECT_STREQ(test, vm->name, "unknown");
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_get() keeps the VM alive until the last drm_gpuvm_put(). */
+static void drm_test_gpuvm_get_put(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuvm_get(vm), vm);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+
+	drm_gpuvm_put(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+
+	drm_gpuvm_put(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+}
+
+/* Each inserted VA holds a VM reference, freeing the VM on its removal. */
+static void drm_test_gpuvm_va_holds_vm_ref(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, NULL, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+
+	drm_gpuvm_put(vm);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_frees, 0,
+			    "VM freed while a VA is still inserted");
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+
+	drm_gpuva_remove(va);
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+}
+
+/* Ranges inside the VM and outside the kernel node are valid. */
+static void drm_test_gpuvm_range_valid_inside(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_range_valid(vm, TEST_VA_BASE,
+						      SZ_64K));
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_range_valid(vm, TEST_RSV_END,
+						      TEST_VM_END -
+						      TEST_RSV_END));
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_range_valid(vm, TEST_VM_END - SZ_4K,
+						      SZ_4K));
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A zero sized range is not rejected as such: it is valid inside the VM and
+ * invalid outside of it.
+ */
+static void drm_test_gpuvm_range_valid_zero_range(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_range_valid(vm, TEST_VA_BASE, 0));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, 0, 0));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_VM_END + SZ_4K,
+						       0));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_RSV_START + SZ_4K,
+						       0));
+	drm_gpuvm_put(vm);
+}
+
+/* A range whose end overflows u64 is invalid. */
+static void drm_test_gpuvm_range_valid_overflow(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, U64_MAX, 1));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, U64_MAX - SZ_4K + 1,
+						       SZ_8K));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_VA_BASE,
+						       U64_MAX));
+	drm_gpuvm_put(vm);
+}
+
+/* Ranges leaving the VM on either side are invalid. */
+static void drm_test_gpuvm_range_valid_outside(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, 0, SZ_4K));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_VM_START - SZ_4K,
+						       SZ_8K));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_VM_END - SZ_4K,
+						       SZ_8K));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_VM_END, SZ_4K));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_VM_START,
+						       TEST_VM_RANGE + 1));
+	drm_gpuvm_put(vm);
+}
+
+/* Any overlap with the kernel reserved node is invalid, adjacency is not. */
+static void drm_test_gpuvm_range_valid_kernel_node(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_RSV_START,
+						       TEST_RSV_RANGE));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_RSV_START + SZ_4K,
+						       SZ_4K));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_RSV_END - SZ_4K,
+						       SZ_8K));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_VM_START,
+						       TEST_VM_RANGE));
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_range_valid(vm, TEST_RSV_END, SZ_4K));
+	drm_gpuvm_put(vm);
+}
+
+/* Without a reserved node the whole VM is valid and empty. */
+static void drm_test_gpuvm_range_valid_no_reserve(struct kunit *test)
+{
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_init(test, "no-reserve", 0, TEST_VM_START,
+				TEST_VM_RANGE, 0, 0, &gpuvm_test_ops);
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_range_valid(vm, TEST_VM_START,
+						      TEST_VM_RANGE));
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_interval_empty(vm, TEST_VM_START,
+							 TEST_VM_RANGE));
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuva_insert() links the VA into the VM, drm_gpuva_find() is exact. */
+static void drm_test_gpuvm_va_insert_find(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+	struct drm_gpuva *va;
+
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, NULL, 0);
+
+	KUNIT_EXPECT_PTR_EQ(test, va->vm, vm);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_VA_BASE, SZ_64K), va);
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_VA_BASE, SZ_32K));
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_VA_BASE + SZ_4K,
+					       SZ_64K - SZ_4K));
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_VA_BASE + SZ_64K,
+					       SZ_64K));
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* Overlapping inserts fail with -EEXIST and take no VM reference. */
+static void drm_test_gpuvm_va_insert_eexist(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+	struct drm_gpuva *va, *dup;
+
+	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(1), 2 * TEST_UNIT,
+				  NULL, 0);
+	dup = kunit_kzalloc(test, sizeof(*dup), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dup);
+
+	dup->va.addr = TEST_ADDR(1);
+	dup->va.range = 2 * TEST_UNIT;
+	KUNIT_EXPECT_EQ(test, drm_gpuva_insert(vm, dup), -EEXIST);
+
+	dup->va.addr = TEST_ADDR(0);
+	dup->va.range = TEST_UNIT + 1;
+	KUNIT_EXPECT_EQ(test, drm_gpuva_insert(vm, dup), -EEXIST);
+
+	dup->va.addr = TEST_ADDR(3) - 1;
+	dup->va.range = TEST_UNIT;
+	KUNIT_EXPECT_EQ(test, drm_gpuva_insert(vm, dup), -EEXIST);
+
+	dup->va.addr = TEST_ADDR(0);
+	dup->va.range = 4 * TEST_UNIT;
+	KUNIT_EXPECT_EQ(test, drm_gpuva_insert(vm, dup), -EEXIST);
+
+	KUNIT_EXPECT_NULL(test, dup->vm);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find_first(vm, TEST_ADDR(0),
+						       4 * TEST_UNIT), va);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* Inserts outside the VM, over the kernel node or overflowing fail. */
+static void drm_test_gpuvm_va_insert_einval(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+	struct drm_gpuva *va;
+
+	va = kunit_kzalloc(test, sizeof(*va), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+
+	va->va.addr = TEST_VM_END;
+	va->va.range = SZ_64K;
+	KUNIT_EXPECT_EQ(test, drm_gpuva_insert(vm, va), -EINVAL);
+
+	va->va.addr = TEST_RSV_START;
+	va->va.range = SZ_4K;
+	KUNIT_EXPECT_EQ(test, drm_gpuva_insert(vm, va), -EINVAL);
+
+	va->va.addr = U64_MAX - SZ_4K + 1;
+	va->va.range = SZ_8K;
+	KUNIT_EXPECT_EQ(test, drm_gpuva_insert(vm, va), -EINVAL);
+
+	KUNIT_EXPECT_NULL(test, va->vm);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+
+	drm_gpuvm_put(vm);
+}
+
+/* Adjacent mappings do not overlap. */
+static void drm_test_gpuvm_va_insert_adjacent(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+	struct drm_gpuva *a, *b;
+
+	a = gpuvm_test_va_insert(test, vm, TEST_ADDR(1), TEST_UNIT, NULL, 0);
+	b = gpuvm_test_va_insert(test, vm, TEST_ADDR(2), TEST_UNIT, NULL, 0);
+
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_ADDR(1), TEST_UNIT), a);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_ADDR(2), TEST_UNIT), b);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 3);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuva_remove() unlinks the VA and drops its VM reference. */
+static void drm_test_gpuvm_va_remove(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+	struct drm_gpuva *va;
+
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, NULL, 0);
+	drm_gpuva_remove(va);
+
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_VA_BASE, SZ_64K));
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_interval_empty(vm, TEST_VA_BASE,
+							 SZ_64K));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+
+	/* The same range can be used again. */
+	KUNIT_EXPECT_EQ(test, drm_gpuva_insert(vm, va), 0);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_VA_BASE, SZ_64K), va);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuva_find_first() returns the lowest VA overlapping the range. */
+static void drm_test_gpuvm_va_find_first(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+	struct drm_gpuva *a, *b;
+
+	b = gpuvm_test_va_insert(test, vm, TEST_ADDR(5), TEST_UNIT, NULL, 0);
+	a = gpuvm_test_va_insert(test, vm, TEST_ADDR(2), TEST_UNIT, NULL, 0);
+
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find_first(vm, TEST_ADDR(0),
+						       10 * TEST_UNIT), a);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find_first(vm, TEST_ADDR(3) - 1,
+						       10 * TEST_UNIT), a);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find_first(vm, TEST_ADDR(3),
+						       10 * TEST_UNIT), b);
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find_first(vm, TEST_ADDR(0),
+						     2 * TEST_UNIT));
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find_first(vm, TEST_ADDR(6),
+						     TEST_UNIT));
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find_first(vm, TEST_RSV_START, 1),
+			    &vm->kernel_alloc_node);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_interval_empty() is exact at the VA's boundaries. */
+static void drm_test_gpuvm_interval_empty(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_interval_empty(vm, TEST_ADDR(0),
+							 4 * TEST_UNIT));
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(1), TEST_UNIT, NULL, 0);
+
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_interval_empty(vm, TEST_ADDR(0),
+							 TEST_UNIT));
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_interval_empty(vm, TEST_ADDR(2),
+							 TEST_UNIT));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_interval_empty(vm, TEST_ADDR(0),
+							  TEST_UNIT + 1));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_interval_empty(vm, TEST_ADDR(2) - 1,
+							  TEST_UNIT));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_interval_empty(vm, TEST_ADDR(1) + SZ_4K,
+							  SZ_4K));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_interval_empty(vm, TEST_RSV_START,
+							  SZ_4K));
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * The VA iterators walk in address order whatever the insertion order, the
+ * full walk including the kernel reserved node.
+ */
+static void drm_test_gpuvm_va_iter_order(struct kunit *test)
+{
+	static const unsigned int units[] = { 4, 0, 2 };
+	static const unsigned int sorted[] = { 0, 2, 4 };
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+	struct drm_gpuva *va;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		gpuvm_test_va_insert(test, vm, TEST_ADDR(units[i]), TEST_UNIT,
+				     NULL, 0);
+
+	i = 0;
+	drm_gpuvm_for_each_va_range(va, vm, TEST_ADDR(0), TEST_ADDR(5)) {
+		KUNIT_ASSERT_LT(test, i, ARRAY_SIZE(sorted));
+		KUNIT_EXPECT_EQ_MSG(test, va->va.addr, TEST_ADDR(sorted[i]),
+				    "VA %u", i);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(sorted));
+
+	/* A range starting inside a VA begins with that VA. */
+	i = 1;
+	drm_gpuvm_for_each_va_range(va, vm, TEST_ADDR(2) + SZ_4K, TEST_ADDR(5)) {
+		KUNIT_ASSERT_LT(test, i, ARRAY_SIZE(sorted));
+		KUNIT_EXPECT_EQ_MSG(test, va->va.addr, TEST_ADDR(sorted[i]),
+				    "VA %u", i);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(sorted));
+
+	i = 0;
+	drm_gpuvm_for_each_va(va, vm) {
+		if (i == 0)
+			KUNIT_EXPECT_PTR_EQ(test, va, &vm->kernel_alloc_node);
+		else if (i <= ARRAY_SIZE(sorted))
+			KUNIT_EXPECT_EQ_MSG(test, va->va.addr,
+					    TEST_ADDR(sorted[i - 1]), "VA %u", i);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(sorted) + 1);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+static struct kunit_case drm_gpuvm_tests[] = {
+	KUNIT_CASE_PARAM(drm_test_gpuvm_init_put, gpuvm_flags_gen_params),
+	KUNIT_CASE(drm_test_gpuvm_init_default_name),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_get_put, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_va_holds_vm_ref, gpuvm_flags_gen_params),
+	KUNIT_CASE(drm_test_gpuvm_range_valid_inside),
+	KUNIT_CASE(drm_test_gpuvm_range_valid_zero_range),
+	KUNIT_CASE(drm_test_gpuvm_range_valid_overflow),
+	KUNIT_CASE(drm_test_gpuvm_range_valid_outside),
+	KUNIT_CASE(drm_test_gpuvm_range_valid_kernel_node),
+	KUNIT_CASE(drm_test_gpuvm_range_valid_no_reserve),
+	KUNIT_CASE(drm_test_gpuvm_va_insert_find),
+	KUNIT_CASE(drm_test_gpuvm_va_insert_eexist),
+	KUNIT_CASE(drm_test_gpuvm_va_insert_einval),
+	KUNIT_CASE(drm_test_gpuvm_va_insert_adjacent),
+	KUNIT_CASE(drm_test_gpuvm_va_remove),
+	KUNIT_CASE(drm_test_gpuvm_va_find_first),
+	KUNIT_CASE(drm_test_gpuvm_interval_empty),
+	KUNIT_CASE(drm_test_gpuvm_va_iter_order),
+	{}
+};
+
+static struct kunit_suite drm_gpuvm_test_suite = {
+	.name = "drm_gpuvm",
+	.init = gpuvm_test_init,
+	.exit = gpuvm_test_exit,
+	.test_cases = drm_gpuvm_tests,
+};
+
+/*
+ * Split and merge. Each case describes the VA space before the request, the
+ * request, the exact sequence of steps drm_gpuvm must report and the VA
+ * space after a driver applied those steps. Addresses are in TEST_UNITs.
+ */
+struct gpuvm_test_map {
+	unsigned int start;
+	unsigned int end;
+	enum gpuvm_sm_bo bo;
+	u64 offset;
+};
+
+struct gpuvm_test_op {
+	enum drm_gpuva_op_type op;
+	struct gpuvm_test_map map;
+	unsigned int va;
+	bool keep;
+	struct gpuvm_test_map prev;
+	struct gpuvm_test_map next;
+};
+
+struct gpuvm_sm_case {
+	const char *desc;
+	struct gpuvm_test_map old[TEST_MAX_MAPS];
+	struct gpuvm_test_map req;
+	unsigned int num_ops;
+	struct gpuvm_test_op ops[TEST_MAX_MAPS];
+	struct gpuvm_test_map new[TEST_MAX_MAPS];
+};
+
+#define TMAP(s, e, b, o)						\
+	{ .start = (s), .end = (e), .bo = (b), .offset = (o) }
+
+#define OP_MAP(s, e, b, o)						\
+	{ .op = DRM_GPUVA_OP_MAP, .map = TMAP(s, e, b, o) }
+
+#define OP_UNMAP(i, k)							\
+	{ .op = DRM_GPUVA_OP_UNMAP, .va = (i), .keep = (k) }
+
+#define OP_REMAP(i, k, p, n)						\
+	{ .op = DRM_GPUVA_OP_REMAP, .va = (i), .keep = (k),		\
+	  .prev = p, .next = n }
+
+#define NO_MAP	{ }
+
+static const struct gpuvm_sm_case gpuvm_sm_map_cases[] = {
+	{
+		.desc = "1: identical, keep",
+		.old = { TMAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, true),
+			OP_MAP(0, 1, TBO_A, TEST_OFF_N(0)),
+		},
+		.new = { TMAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+	}, {
+		.desc = "2: identical but bo offset",
+		.old = { TMAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 1, TBO_A, TEST_OFF_M(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, false),
+			OP_MAP(0, 1, TBO_A, TEST_OFF_M(0)),
+		},
+		.new = { TMAP(0, 1, TBO_A, TEST_OFF_M(0)) },
+	}, {
+		.desc = "3: identical but bo",
+		.old = { TMAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 1, TBO_B, TEST_OFF_N(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, false),
+			OP_MAP(0, 1, TBO_B, TEST_OFF_N(0)),
+		},
+		.new = { TMAP(0, 1, TBO_B, TEST_OFF_N(0)) },
+	}, {
+		.desc = "4: old is left aligned subset, keep",
+		.old = { TMAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, true),
+			OP_MAP(0, 2, TBO_A, TEST_OFF_N(0)),
+		},
+		.new = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+	}, {
+		.desc = "4: old is left aligned subset, other bo",
+		.old = { TMAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 2, TBO_B, TEST_OFF_M(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, false),
+			OP_MAP(0, 2, TBO_B, TEST_OFF_M(0)),
+		},
+		.new = { TMAP(0, 2, TBO_B, TEST_OFF_M(0)) },
+	}, {
+		.desc = "5: req is left aligned subset, other bo",
+		.old = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 1, TBO_B, TEST_OFF_N(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, false, NO_MAP,
+				 TMAP(1, 2, TBO_A, TEST_OFF_N(1))),
+			OP_MAP(0, 1, TBO_B, TEST_OFF_N(0)),
+		},
+		.new = {
+			TMAP(0, 1, TBO_B, TEST_OFF_N(0)),
+			TMAP(1, 2, TBO_A, TEST_OFF_N(1)),
+		},
+	}, {
+		.desc = "6: req is left aligned subset, keep",
+		.old = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, true, NO_MAP,
+				 TMAP(1, 2, TBO_A, TEST_OFF_N(1))),
+			OP_MAP(0, 1, TBO_A, TEST_OFF_N(0)),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(1, 2, TBO_A, TEST_OFF_N(1)),
+		},
+	}, {
+		.desc = "7: req is right aligned subset, other bo",
+		.old = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(1, 2, TBO_B, TEST_OFF_M(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 NO_MAP),
+			OP_MAP(1, 2, TBO_B, TEST_OFF_M(0)),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(1, 2, TBO_B, TEST_OFF_M(0)),
+		},
+	}, {
+		.desc = "8: req is right aligned subset, keep",
+		.old = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(1, 2, TBO_A, TEST_OFF_N(1)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, true, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 NO_MAP),
+			OP_MAP(1, 2, TBO_A, TEST_OFF_N(1)),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(1, 2, TBO_A, TEST_OFF_N(1)),
+		},
+	}, {
+		.desc = "9: req overlaps the end, other bo",
+		.old = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(1, 3, TBO_B, TEST_OFF_M(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 NO_MAP),
+			OP_MAP(1, 3, TBO_B, TEST_OFF_M(0)),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(1, 3, TBO_B, TEST_OFF_M(0)),
+		},
+	}, {
+		.desc = "10: req overlaps the end, keep",
+		.old = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(1, 3, TBO_A, TEST_OFF_N(1)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, true, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 NO_MAP),
+			OP_MAP(1, 3, TBO_A, TEST_OFF_N(1)),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(1, 3, TBO_A, TEST_OFF_N(1)),
+		},
+	}, {
+		.desc = "11: req is centered subset, other bo",
+		.old = { TMAP(0, 3, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(1, 2, TBO_B, TEST_OFF_M(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 TMAP(2, 3, TBO_A, TEST_OFF_N(2))),
+			OP_MAP(1, 2, TBO_B, TEST_OFF_M(0)),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(1, 2, TBO_B, TEST_OFF_M(0)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(2)),
+		},
+	}, {
+		.desc = "12: req is centered subset, keep",
+		.old = { TMAP(0, 3, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(1, 2, TBO_A, TEST_OFF_N(1)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, true, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 TMAP(2, 3, TBO_A, TEST_OFF_N(2))),
+			OP_MAP(1, 2, TBO_A, TEST_OFF_N(1)),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(1, 2, TBO_A, TEST_OFF_N(1)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(2)),
+		},
+	}, {
+		.desc = "13: old is right aligned subset, keep",
+		.old = { TMAP(1, 2, TBO_A, TEST_OFF_N(1)) },
+		.req = TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, true),
+			OP_MAP(0, 2, TBO_A, TEST_OFF_N(0)),
+		},
+		.new = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+	}, {
+		.desc = "13: old is right aligned subset, other bo",
+		.old = { TMAP(1, 2, TBO_A, TEST_OFF_N(1)) },
+		.req = TMAP(0, 2, TBO_B, TEST_OFF_M(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, false),
+			OP_MAP(0, 2, TBO_B, TEST_OFF_M(0)),
+		},
+		.new = { TMAP(0, 2, TBO_B, TEST_OFF_M(0)) },
+	}, {
+		.desc = "14: old is centered subset, keep",
+		.old = { TMAP(1, 2, TBO_A, TEST_OFF_N(1)) },
+		.req = TMAP(0, 3, TBO_A, TEST_OFF_N(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, true),
+			OP_MAP(0, 3, TBO_A, TEST_OFF_N(0)),
+		},
+		.new = { TMAP(0, 3, TBO_A, TEST_OFF_N(0)) },
+	}, {
+		.desc = "14: old is centered subset, other bo",
+		.old = { TMAP(1, 2, TBO_A, TEST_OFF_N(1)) },
+		.req = TMAP(0, 3, TBO_B, TEST_OFF_M(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, false),
+			OP_MAP(0, 3, TBO_B, TEST_OFF_M(0)),
+		},
+		.new = { TMAP(0, 3, TBO_B, TEST_OFF_M(0)) },
+	}, {
+		/*
+		 * The DOC diagram gives the remainder a.bo_offset=n+2, but
+		 * VA 2 is one unit into a, which starts at VA 1 with n.
+		 */
+		.desc = "15: req overlaps the beginning, other bo",
+		.old = { TMAP(1, 3, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 2, TBO_B, TEST_OFF_M(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, false, NO_MAP,
+				 TMAP(2, 3, TBO_A, TEST_OFF_N(1))),
+			OP_MAP(0, 2, TBO_B, TEST_OFF_M(0)),
+		},
+		.new = {
+			TMAP(0, 2, TBO_B, TEST_OFF_M(0)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(1)),
+		},
+	}, {
+		.desc = "empty VA space",
+		.req = TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+		.num_ops = 1,
+		.ops = { OP_MAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+		.new = { TMAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+	}, {
+		.desc = "neighbours are not merged",
+		.old = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(2)),
+		},
+		.req = TMAP(1, 2, TBO_A, TEST_OFF_N(1)),
+		.num_ops = 1,
+		.ops = { OP_MAP(1, 2, TBO_A, TEST_OFF_N(1)) },
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(1, 2, TBO_A, TEST_OFF_N(1)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(2)),
+		},
+	}, {
+		.desc = "two remaps around an unmap",
+		.old = {
+			TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 3, TBO_B, TEST_OFF_M(0)),
+			TMAP(3, 5, TBO_A, TEST_OFF_N(3)),
+		},
+		.req = TMAP(1, 4, TBO_B, TEST_OFF_M(1)),
+		.num_ops = 4,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 NO_MAP),
+			OP_UNMAP(1, false),
+			OP_REMAP(2, false, NO_MAP,
+				 TMAP(4, 5, TBO_A, TEST_OFF_N(4))),
+			OP_MAP(1, 4, TBO_B, TEST_OFF_M(1)),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(1, 4, TBO_B, TEST_OFF_M(1)),
+			TMAP(4, 5, TBO_A, TEST_OFF_N(4)),
+		},
+	}, {
+		.desc = "contiguous mappings are all kept",
+		.old = {
+			TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(2)),
+		},
+		.req = TMAP(0, 3, TBO_A, TEST_OFF_N(0)),
+		.num_ops = 3,
+		.ops = {
+			OP_UNMAP(0, true),
+			OP_UNMAP(1, true),
+			OP_MAP(0, 3, TBO_A, TEST_OFF_N(0)),
+		},
+		.new = { TMAP(0, 3, TBO_A, TEST_OFF_N(0)) },
+	}, {
+		.desc = "sparse mappings are never kept",
+		.old = { TMAP(0, 1, TBO_NONE, 0) },
+		.req = TMAP(0, 1, TBO_NONE, 0),
+		.num_ops = 2,
+		.ops = {
+			OP_UNMAP(0, false),
+			OP_MAP(0, 1, TBO_NONE, 0),
+		},
+		.new = { TMAP(0, 1, TBO_NONE, 0) },
+	},
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_sm_map, gpuvm_sm_map_cases, desc);
+
+/* For unmap requests only .req.start and .req.end matter. */
+static const struct gpuvm_sm_case gpuvm_sm_unmap_cases[] = {
+	{
+		.desc = "exact",
+		.old = { TMAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 1, TBO_NONE, 0),
+		.num_ops = 1,
+		.ops = { OP_UNMAP(0, false) },
+	}, {
+		.desc = "superset",
+		.old = { TMAP(1, 2, TBO_A, TEST_OFF_N(1)) },
+		.req = TMAP(0, 3, TBO_NONE, 0),
+		.num_ops = 1,
+		.ops = { OP_UNMAP(0, false) },
+	}, {
+		.desc = "left part",
+		.old = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(0, 1, TBO_NONE, 0),
+		.num_ops = 1,
+		.ops = {
+			OP_REMAP(0, false, NO_MAP,
+				 TMAP(1, 2, TBO_A, TEST_OFF_N(1))),
+		},
+		.new = { TMAP(1, 2, TBO_A, TEST_OFF_N(1)) },
+	}, {
+		.desc = "right part",
+		.old = { TMAP(0, 2, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(1, 2, TBO_NONE, 0),
+		.num_ops = 1,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 NO_MAP),
+		},
+		.new = { TMAP(0, 1, TBO_A, TEST_OFF_N(0)) },
+	}, {
+		.desc = "middle part",
+		.old = { TMAP(0, 3, TBO_A, TEST_OFF_N(0)) },
+		.req = TMAP(1, 2, TBO_NONE, 0),
+		.num_ops = 1,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 TMAP(2, 3, TBO_A, TEST_OFF_N(2))),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(2)),
+		},
+	}, {
+		.desc = "across three mappings",
+		.old = {
+			TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 3, TBO_B, TEST_OFF_M(0)),
+			TMAP(3, 5, TBO_A, TEST_OFF_N(3)),
+		},
+		.req = TMAP(1, 4, TBO_NONE, 0),
+		.num_ops = 3,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+				 NO_MAP),
+			OP_UNMAP(1, false),
+			OP_REMAP(2, false, NO_MAP,
+				 TMAP(4, 5, TBO_A, TEST_OFF_N(4))),
+		},
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(4, 5, TBO_A, TEST_OFF_N(4)),
+		},
+	}, {
+		.desc = "hole",
+		.old = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(2)),
+		},
+		.req = TMAP(1, 2, TBO_NONE, 0),
+		.num_ops = 0,
+		.new = {
+			TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(2)),
+		},
+	}, {
+		.desc = "sparse",
+		.old = { TMAP(0, 2, TBO_NONE, 0) },
+		.req = TMAP(0, 1, TBO_NONE, 0),
+		.num_ops = 1,
+		.ops = {
+			OP_REMAP(0, false, NO_MAP,
+				 TMAP(1, 2, TBO_NONE, TEST_UNIT)),
+		},
+		.new = { TMAP(1, 2, TBO_NONE, TEST_UNIT) },
+	},
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_sm_unmap, gpuvm_sm_unmap_cases, desc);
+
+static u64 map_addr(const struct gpuvm_test_map *m)
+{
+	return TEST_ADDR(m->start);
+}
+
+static u64 map_range(const struct gpuvm_test_map *m)
+{
+	return (u64)(m->end - m->start) * TEST_UNIT;
+}
+
+static struct drm_gem_object *sm_bo(struct gpuvm_test_priv *priv,
+				    enum gpuvm_sm_bo bo)
+{
+	return bo == TBO_NONE ? NULL : priv->sm_bos[bo - TBO_A];
+}
+
+static unsigned int sm_num_maps(const struct gpuvm_test_map *maps)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEST_MAX_MAPS && maps[i].end; i++)
+		;
+
+	return i;
+}
+
+static void sm_expect_map(struct kunit *test, const char *what,
+			  unsigned int i, const struct drm_gpuva_op_map *got,
+			  const struct gpuvm_test_map *exp)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+
+	KUNIT_EXPECT_EQ_MSG(test, got->va.addr, map_addr(exp),
+			    "%s %u: va.addr", what, i);
+	KUNIT_EXPECT_EQ_MSG(test, got->va.range, map_range(exp),
+			    "%s %u: va.range", what, i);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, got->gem.obj, sm_bo(priv, exp->bo),
+				"%s %u: gem.obj", what, i);
+	KUNIT_EXPECT_EQ_MSG(test, got->gem.offset, exp->offset,
+			    "%s %u: gem.offset", what, i);
+}
+
+/* Set up the VM, the BOs and the old mappings of @c. */
+static struct drm_gpuvm *sm_setup(struct kunit *test,
+				  const struct gpuvm_sm_case *c,
+				  struct drm_gpuva **old)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	priv->sm_bos[0] = gpuvm_test_gem_create(test, false);
+	priv->sm_bos[1] = gpuvm_test_gem_create(test, false);
+	vm = gpuvm_test_vm_create(test, 0);
+	priv->sm_vm = vm;
+
+	for (i = 0; i < sm_num_maps(c->old); i++)
+		old[i] = gpuvm_test_va_insert(test, vm, map_addr(&c->old[i]),
+					      map_range(&c->old[i]),
+					      sm_bo(priv, c->old[i].bo),
+					      c->old[i].offset);
+
+	return vm;
+}
+
+static void sm_check_steps(struct kunit *test, const struct gpuvm_sm_case *c,
+			   struct drm_gpuva **old)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ_MSG(test, priv->num_steps, c->num_ops,
+			    "number of steps");
+
+	for (i = 0; i < c->num_ops; i++) {
+		const struct gpuvm_test_step *step = &priv->steps[i];
+		const struct gpuvm_test_op *exp = &c->ops[i];
+
+		KUNIT_EXPECT_EQ_MSG(test, step->op, exp->op, "step %u: op", i);
+		if (step->op != exp->op)
+			continue;
+
+		switch (exp->op) {
+		case DRM_GPUVA_OP_MAP:
+			sm_expect_map(test, "map", i, &step->map, &exp->map);
+			break;
+		case DRM_GPUVA_OP_REMAP:
+			KUNIT_EXPECT_EQ_MSG(test, step->has_prev,
+					    !!exp->prev.end,
+					    "step %u: remap.prev", i);
+			if (step->has_prev && exp->prev.end)
+				sm_expect_map(test, "remap.prev", i,
+					      &step->prev, &exp->prev);
+			KUNIT_EXPECT_EQ_MSG(test, step->has_next,
+					    !!exp->next.end,
+					    "step %u: remap.next", i);
+			if (step->has_next && exp->next.end)
+				sm_expect_map(test, "remap.next", i,
+					      &step->next, &exp->next);
+			fallthrough;
+		case DRM_GPUVA_OP_UNMAP:
+			KUNIT_EXPECT_PTR_EQ_MSG(test, step->va, old[exp->va],
+						"step %u: unmap.va", i);
+			KUNIT_EXPECT_EQ_MSG(test, step->keep, exp->keep,
+					    "step %u: unmap.keep", i);
+			break;
+		default:
+			KUNIT_FAIL(test, "step %u: unexpected op %d", i,
+				   exp->op);
+		}
+	}
+}
+
+static void sm_check_layout(struct kunit *test, struct drm_gpuvm *vm,
+			    const struct gpuvm_test_map *exp)
+{
+	unsigned int i = 0, num = sm_num_maps(exp);
+	struct drm_gpuva *va;
+
+	drm_gpuvm_for_each_va_range(va, vm, TEST_ADDR(0),
+				    TEST_ADDR(TEST_SM_UNITS)) {
+		struct drm_gpuva_op_map got = {
+			.va.addr = va->va.addr,
+			.va.range = va->va.range,
+			.gem.obj = va->gem.obj,
+			.gem.offset = va->gem.offset,
+		};
+
+		KUNIT_ASSERT_LT_MSG(test, i, num, "unexpected VA at 0x%llx",
+				    va->va.addr);
+		sm_expect_map(test, "va", i, &got, &exp[i]);
+		i++;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, i, num, "number of mappings");
+}
+
+static struct drm_gpuvm_map_req sm_req(struct gpuvm_test_priv *priv,
+				       const struct gpuvm_test_map *m)
+{
+	struct drm_gpuvm_map_req req = {
+		.map.va.addr = map_addr(m),
+		.map.va.range = map_range(m),
+		.map.gem.obj = sm_bo(priv, m->bo),
+		.map.gem.offset = m->offset,
+	};
+
+	return req;
+}
+
+static void sm_ops_to_steps(struct kunit *test, struct drm_gpuva_ops *ops)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva_op *op;
+
+	drm_gpuva_for_each_op(op, ops) {
+		KUNIT_ASSERT_LT(test, priv->num_steps, TEST_MAX_STEPS);
+		gpuvm_test_op_to_step(op, &priv->steps[priv->num_steps++]);
+	}
+}
+
+/*
+ * drm_gpuvm_sm_map() reports the documented steps and applying them gives
+ * the documented VA space.
+ */
+static void drm_test_gpuvm_sm_map(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	struct drm_gpuvm_map_req req;
+	struct drm_gpuvm *vm;
+
+	vm = sm_setup(test, c, old);
+	req = sm_req(priv, &c->req);
+	priv->apply = true;
+
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_sm_map(vm, priv, &req), 0);
+	sm_check_steps(test, c, old);
+	sm_check_layout(test, vm, c->new);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_sm_map_ops_create() lists the same steps, changing nothing. */
+static void drm_test_gpuvm_sm_map_ops_create(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	struct drm_gpuvm_map_req req;
+	struct drm_gpuva_ops *ops;
+	struct drm_gpuvm *vm;
+
+	vm = sm_setup(test, c, old);
+	req = sm_req(priv, &c->req);
+
+	ops = drm_gpuvm_sm_map_ops_create(vm, &req);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ops);
+	sm_ops_to_steps(test, ops);
+	drm_gpuva_ops_free(vm, ops);
+
+	sm_check_steps(test, c, old);
+	sm_check_layout(test, vm, c->old);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_sm_unmap() reports the expected steps and applying them gives
+ * the expected VA space.
+ */
+static void drm_test_gpuvm_sm_unmap(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	struct drm_gpuvm *vm;
+
+	vm = sm_setup(test, c, old);
+	priv->apply = true;
+
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_sm_unmap(vm, priv,
+						 map_addr(&c->req),
+						 map_range(&c->req)), 0);
+	sm_check_steps(test, c, old);
+	sm_check_layout(test, vm, c->new);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_sm_unmap_ops_create() lists the same steps, changing nothing. */
+static void drm_test_gpuvm_sm_unmap_ops_create(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c = test->param_value;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	struct drm_gpuva_ops *ops;
+	struct drm_gpuvm *vm;
+
+	vm = sm_setup(test, c, old);
+
+	ops = drm_gpuvm_sm_unmap_ops_create(vm, map_addr(&c->req),
+					    map_range(&c->req));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ops);
+	sm_ops_to_steps(test, ops);
+	drm_gpuva_ops_free(vm, ops);
+
+	sm_check_steps(test, c, old);
+	sm_check_layout(test, vm, c->old);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* Map requests over an invalid range fail before any step. */
+static void drm_test_gpuvm_sm_map_invalid_range(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+	struct drm_gpuvm_map_req req = {
+		.map.va.addr = TEST_RSV_START,
+		.map.va.range = SZ_4K,
+	};
+
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_map(vm, priv, &req), -EINVAL);
+	req.map.va.addr = TEST_VM_END;
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_map(vm, priv, &req), -EINVAL);
+	req.map.va.addr = U64_MAX;
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_map(vm, priv, &req), -EINVAL);
+	KUNIT_EXPECT_EQ(test, priv->num_steps, 0);
+
+	drm_gpuvm_put(vm);
+}
+
+/* Unmap requests over an invalid range fail before any step. */
+static void drm_test_gpuvm_sm_unmap_invalid_range(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+
+	gpuvm_test_va_insert(test, vm, TEST_VM_END - SZ_64K, SZ_64K, NULL, 0);
+
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_unmap(vm, priv, TEST_VM_END - SZ_64K,
+						 SZ_128K), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_unmap(vm, priv, TEST_RSV_START,
+						 SZ_4K), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_unmap(vm, priv, U64_MAX, 2),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, priv->num_steps, 0);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* The *_ops_create() variants report invalid ranges as ERR_PTR(-EINVAL). */
+static void drm_test_gpuvm_sm_ops_create_invalid(struct kunit *test)
+{
+	struct drm_gpuvm *vm = gpuvm_test_vm_create(test, 0);
+	struct drm_gpuvm_map_req req = {
+		.map.va.addr = TEST_VM_END,
+		.map.va.range = SZ_4K,
+	};
+	struct drm_gpuva_ops *ops;
+
+	ops = drm_gpuvm_sm_map_ops_create(vm, &req);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ops), -EINVAL);
+	ops = drm_gpuvm_sm_unmap_ops_create(vm, TEST_RSV_START, SZ_4K);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ops), -EINVAL);
+
+	drm_gpuvm_put(vm);
+}
+
+/* An error from a step callback stops the walk and is returned. */
+static void drm_test_gpuvm_sm_map_step_error(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c = NULL;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	struct drm_gpuvm_map_req req;
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	/* Use the case with the most steps. */
+	for (i = 0; i < ARRAY_SIZE(gpuvm_sm_map_cases); i++)
+		if (!c || gpuvm_sm_map_cases[i].num_ops > c->num_ops)
+			c = &gpuvm_sm_map_cases[i];
+	KUNIT_ASSERT_GT(test, c->num_ops, 2);
+
+	vm = sm_setup(test, c, old);
+	req = sm_req(priv, &c->req);
+	priv->fail_step = 1;
+
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_map(vm, priv, &req), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, priv->num_steps, 1);
+	sm_check_layout(test, vm, c->old);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_sm_map() and drm_gpuvm_sm_unmap() need the step callbacks. */
+static void drm_test_gpuvm_sm_missing_ops(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_map_req req = {
+		.map.va.addr = TEST_VA_BASE,
+		.map.va.range = SZ_64K,
+	};
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_init(test, "minimal", 0, TEST_VM_START,
+				TEST_VM_RANGE, TEST_RSV_START, TEST_RSV_RANGE,
+				&gpuvm_test_ops_minimal);
+
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_map(vm, priv, &req), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_unmap(vm, priv, TEST_VA_BASE,
+						 SZ_64K), -EINVAL);
+
+	drm_gpuvm_put(vm);
+}
+
+static struct kunit_case drm_gpuvm_sm_tests[] = {
+	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_map, gpuvm_sm_map_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_map_ops_create,
+			 gpuvm_sm_map_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_unmap, gpuvm_sm_unmap_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_unmap_ops_create,
+			 gpuvm_sm_unmap_gen_params),
+	KUNIT_CASE(drm_test_gpuvm_sm_map_invalid_range),
+	KUNIT_CASE(drm_test_gpuvm_sm_unmap_invalid_range),
+	KUNIT_CASE(drm_test_gpuvm_sm_ops_create_invalid),
+	KUNIT_CASE(drm_test_gpuvm_sm_map_step_error),
+	KUNIT_CASE(drm_test_gpuvm_sm_missing_ops),
+	{}
+};
+
+static struct kunit_suite drm_gpuvm_sm_test_suite = {
+	.name = "drm_gpuvm_sm",
+	.init = gpuvm_test_init,
+	.exit = gpuvm_test_exit,
+	.test_cases = drm_gpuvm_sm_tests,
+};
+
+/* A vm_bo holds a VM and a GEM reference until its last put. */
+static void drm_test_gpuvm_bo_obtain_put(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_EXPECT_PTR_EQ(test, vm_bo->vm, vm);
+	KUNIT_EXPECT_PTR_EQ(test, vm_bo->obj, obj);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_allocs, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&obj->gpuva.list));
+
+	drm_gpuvm_put(vm);
+}
+
+/* Obtaining an existing combination returns the same vm_bo. */
+static void drm_test_gpuvm_bo_obtain_existing(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo, *again;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	again = gpuvm_test_bo_obtain(test, vm, obj);
+
+	KUNIT_EXPECT_PTR_EQ(test, again, vm_bo);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 2);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_allocs - priv->vm_bo_frees, 1,
+			    "allocs %u frees %u", priv->vm_bo_allocs,
+			    priv->vm_bo_frees);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
+
+	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, again));
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_bo_obtain_prealloc() frees the preallocated vm_bo, and the
+ * references it holds, when the combination already exists.
+ */
+static void drm_test_gpuvm_bo_obtain_prealloc_existing(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo, *dup, *ret;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+
+	vm_bo = drm_gpuvm_bo_create(vm, obj);
+	KUNIT_ASSERT_NOT_NULL(test, vm_bo);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuvm_bo_obtain_prealloc(vm_bo), vm_bo);
+
+	dup = drm_gpuvm_bo_create(vm, obj);
+	KUNIT_ASSERT_NOT_NULL(test, dup);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_allocs, 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 3);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 3);
+
+	ret = drm_gpuvm_bo_obtain_prealloc(dup);
+	KUNIT_EXPECT_PTR_EQ(test, ret, vm_bo);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
+
+	gpuvm_test_bo_put(test, ret);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_find() returns a new reference to this VM's vm_bo only. */
+static void drm_test_gpuvm_bo_find(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo, *found;
+	struct drm_gpuvm *vm, *other;
+	struct drm_gem_object *obj;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	other = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+
+	gpuvm_test_lock(test, vm, obj);
+	found = drm_gpuvm_bo_find(vm, obj);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_NULL(test, found);
+
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	gpuvm_test_lock(test, vm, obj);
+	found = drm_gpuvm_bo_find(vm, obj);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_PTR_EQ(test, found, vm_bo);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 2);
+
+	gpuvm_test_lock(test, other, obj);
+	KUNIT_EXPECT_NULL(test, drm_gpuvm_bo_find(other, obj));
+	gpuvm_test_unlock(test);
+
+	if (found)
+		gpuvm_test_bo_put(test, found);
+	gpuvm_test_bo_put(test, vm_bo);
+	drm_gpuvm_put(other);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_get() and drm_gpuvm_bo_put() balance; the last put frees. */
+static void drm_test_gpuvm_bo_get_put(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuvm_bo_get(vm_bo), vm_bo);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuvm_bo_get(vm_bo), vm_bo);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 3);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2,
+			    "vm_bo references must not take GEM references");
+
+	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+
+	/* Putting NULL is a no-op. */
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_bo_put(NULL));
+
+	drm_gpuvm_put(vm);
+}
+
+/* A GEM mapped in two VMs has one vm_bo, and one GEM reference, per VM. */
+static void drm_test_gpuvm_bo_two_vms(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo1, *vm_bo2, *vm_bo;
+	struct drm_gpuvm *vm1, *vm2;
+	struct drm_gem_object *obj;
+	unsigned int n = 0;
+
+	vm1 = gpuvm_test_vm_create(test, param_flags(test));
+	vm2 = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+
+	vm_bo1 = gpuvm_test_bo_obtain(test, vm1, obj);
+	vm_bo2 = gpuvm_test_bo_obtain(test, vm2, obj);
+	KUNIT_EXPECT_PTR_NE(test, vm_bo1, vm_bo2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 3);
+
+	gpuvm_test_lock(test, vm1, obj);
+	drm_gem_for_each_gpuvm_bo(vm_bo, obj)
+		n++;
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_EQ(test, n, 2);
+
+	gpuvm_test_bo_put(test, vm_bo1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	gpuvm_test_bo_put(test, vm_bo2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+
+	drm_gpuvm_put(vm2);
+	drm_gpuvm_put(vm1);
+}
+
+/* Each linked VA holds a vm_bo reference, the last unlink frees it. */
+static void drm_test_gpuvm_link_unlink(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuva *a, *b;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	a = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
+	b = gpuvm_test_va_insert(test, vm, TEST_ADDR(1), TEST_UNIT, obj,
+				 TEST_UNIT);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(a, vm_bo);
+	drm_gpuva_link(b, vm_bo);
+	gpuvm_test_unlock(test);
+
+	KUNIT_EXPECT_PTR_EQ(test, a->vm_bo, vm_bo);
+	KUNIT_EXPECT_PTR_EQ(test, b->vm_bo, vm_bo);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 3);
+
+	/* Drop the obtain reference, the linked mappings keep it alive. */
+	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_unlink(a);
+	KUNIT_EXPECT_NULL(test, a->vm_bo);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	drm_gpuva_unlink(b);
+	gpuvm_test_unlock(test);
+
+	KUNIT_EXPECT_NULL(test, b->vm_bo);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&obj->gpuva.list));
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_for_each_va() walks the linked mappings in link order. */
+static void drm_test_gpuvm_bo_va_iter(struct kunit *test)
+{
+	struct drm_gpuva *gpuvas[3], *va;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	for (i = 0; i < ARRAY_SIZE(gpuvas); i++)
+		gpuvas[i] = gpuvm_test_va_insert(test, vm,
+						 TEST_ADDR(4 - 2 * i),
+						 TEST_UNIT, obj,
+						 i * TEST_UNIT);
+
+	gpuvm_test_lock(test, vm, obj);
+	for (i = 0; i < ARRAY_SIZE(gpuvas); i++)
+		drm_gpuva_link(gpuvas[i], vm_bo);
+
+	i = 0;
+	drm_gpuvm_bo_for_each_va(va, vm_bo) {
+		KUNIT_ASSERT_LT(test, i, ARRAY_SIZE(gpuvas));
+		KUNIT_EXPECT_PTR_EQ_MSG(test, va, gpuvas[i], "VA %u", i);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(gpuvas));
+
+	for (i = 0; i < ARRAY_SIZE(gpuvas); i++)
+		drm_gpuva_unlink(gpuvas[i]);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm_bo->list.gpuva));
+	drm_gpuvm_bo_put(vm_bo);
+	gpuvm_test_unlock(test);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* An external BO is added to the extobj list once, and leaves it on put. */
+static void drm_test_gpuvm_extobj_add(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_is_extobj(vm, obj));
+
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	gpuvm_test_unlock(test);
+
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&vm->extobj.list));
+	KUNIT_EXPECT_TRUE(test, on_extobj_list(vm_bo));
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&vm_bo->kref), 1,
+			    "the extobj list must not hold a reference");
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+
+	drm_gpuvm_put(vm);
+}
+
+/* A BO sharing the VM's dma_resv is no extobj and is never listed. */
+static void drm_test_gpuvm_extobj_private(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, true);
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_is_extobj(vm, obj));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_is_extobj(vm, priv->r_obj));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_is_extobj(vm, NULL));
+
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
+
+	gpuvm_test_bo_put(test, vm_bo);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_exec_lock() locks the VM's resv and every listed extobj. */
+static void drm_test_gpuvm_exec_lock_extobjs(struct kunit *test)
+{
+	struct drm_gem_object *ext, *private;
+	struct drm_gpuvm_bo *vm_ext, *vm_private;
+	struct drm_gpuvm_exec vm_exec = {};
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	ext = gpuvm_test_gem_create(test, false);
+	private = gpuvm_test_gem_create(test, true);
+	vm_ext = gpuvm_test_bo_obtain(test, vm, ext);
+	vm_private = gpuvm_test_bo_obtain(test, vm, private);
+
+	gpuvm_test_lock(test, vm, ext);
+	drm_gpuvm_bo_extobj_add(vm_ext);
+	gpuvm_test_unlock(test);
+
+	vm_exec.vm = vm;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock(&vm_exec), 0);
+	KUNIT_EXPECT_EQ(test, vm_exec.exec.num_objects, 2);
+	KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(ext->resv));
+	drm_gpuvm_exec_unlock(&vm_exec);
+
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(ext->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(ext), 2);
+
+	gpuvm_test_bo_put(test, vm_private);
+	gpuvm_test_bo_put(test, vm_ext);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_evict() moves a private BO on and off the evict list. */
+static void drm_test_gpuvm_bo_evict_private(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, true);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_evict(vm_bo, true);
+	KUNIT_EXPECT_TRUE(test, vm_bo->evicted);
+	KUNIT_EXPECT_TRUE(test, on_evict_list(vm_bo));
+	drm_gpuvm_bo_evict(vm_bo, true);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&vm->evict.list));
+
+	drm_gpuvm_bo_evict(vm_bo, false);
+	KUNIT_EXPECT_FALSE(test, vm_bo->evicted);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->evict.list));
+	gpuvm_test_unlock(test);
+
+	gpuvm_test_bo_put(test, vm_bo);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * An evicted extobj is only put on the evict list directly when the VM uses
+ * its internal spinlocks, with DRM_GPUVM_RESV_PROTECTED just the flag is set.
+ */
+static void drm_test_gpuvm_bo_evict_extobj(struct kunit *test)
+{
+	bool listed = !(param_flags(test) & DRM_GPUVM_RESV_PROTECTED);
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	drm_gpuvm_bo_evict(vm_bo, true);
+	KUNIT_EXPECT_TRUE(test, vm_bo->evicted);
+	KUNIT_EXPECT_EQ(test, on_evict_list(vm_bo), listed);
+	drm_gpuvm_bo_evict(vm_bo, false);
+	KUNIT_EXPECT_FALSE(test, vm_bo->evicted);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->evict.list));
+	gpuvm_test_unlock(test);
+
+	gpuvm_test_bo_put(test, vm_bo);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_gem_evict() evicts the GEM's vm_bo in every VM. */
+static void drm_test_gpuvm_bo_gem_evict(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo1, *vm_bo2;
+	struct drm_gpuvm *vm1, *vm2;
+	struct drm_gem_object *obj;
+
+	vm1 = gpuvm_test_vm_create(test, param_flags(test));
+	vm2 = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, true);
+	vm_bo1 = gpuvm_test_bo_obtain(test, vm1, obj);
+	vm_bo2 = gpuvm_test_bo_obtain(test, vm2, obj);
+
+	gpuvm_test_lock(test, vm1, obj);
+	drm_gpuvm_bo_gem_evict(obj, true);
+	KUNIT_EXPECT_TRUE(test, vm_bo1->evicted);
+	KUNIT_EXPECT_TRUE(test, vm_bo2->evicted);
+	KUNIT_EXPECT_TRUE(test, on_evict_list(vm_bo1));
+	KUNIT_EXPECT_TRUE(test, on_evict_list(vm_bo2));
+
+	drm_gpuvm_bo_gem_evict(obj, false);
+	KUNIT_EXPECT_FALSE(test, vm_bo1->evicted);
+	KUNIT_EXPECT_FALSE(test, vm_bo2->evicted);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm1->evict.list));
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm2->evict.list));
+	gpuvm_test_unlock(test);
+
+	gpuvm_test_bo_put(test, vm_bo2);
+	gpuvm_test_bo_put(test, vm_bo1);
+	drm_gpuvm_put(vm2);
+	drm_gpuvm_put(vm1);
+}
+
+/* drm_gpuvm_validate() calls ::vm_bo_validate once per evicted vm_bo. */
+static void drm_test_gpuvm_validate(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *evicted, *resident;
+	struct drm_gem_object *a, *b;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	a = gpuvm_test_gem_create(test, true);
+	b = gpuvm_test_gem_create(test, true);
+	evicted = gpuvm_test_bo_obtain(test, vm, a);
+	resident = gpuvm_test_bo_obtain(test, vm, b);
+
+	gpuvm_test_lock(test, vm, a);
+	drm_gpuvm_bo_evict(evicted, true);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_validate(vm, NULL), 0);
+	gpuvm_test_unlock(test);
+
+	KUNIT_EXPECT_EQ(test, priv->validates, 1);
+	KUNIT_EXPECT_EQ(test, to_test_bo(evicted)->validated, 1);
+	KUNIT_EXPECT_EQ(test, to_test_bo(resident)->validated, 0);
+	KUNIT_EXPECT_FALSE(test, evicted->evicted);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->evict.list));
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&evicted->kref), 1,
+			    "validate must drop its temporary references");
+
+	/* Nothing is evicted any more. */
+	gpuvm_test_lock(test, vm, NULL);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_validate(vm, NULL), 0);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_EQ(test, priv->validates, 1);
+
+	gpuvm_test_bo_put(test, resident);
+	gpuvm_test_bo_put(test, evicted);
+	drm_gpuvm_put(vm);
+}
+
+/* Without ::vm_bo_validate, drm_gpuvm_validate() is not supported. */
+static void drm_test_gpuvm_validate_unsupported(struct kunit *test)
+{
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_init(test, "minimal", 0, TEST_VM_START,
+				TEST_VM_RANGE, TEST_RSV_START, TEST_RSV_RANGE,
+				&gpuvm_test_ops_minimal);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_validate(vm, NULL), -EOPNOTSUPP);
+	drm_gpuvm_put(vm);
+}
+
+static struct kunit_case drm_gpuvm_bo_tests[] = {
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_obtain_put, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_obtain_existing,
+			 gpuvm_flags_gen_params),
+	KUNIT_CASE(drm_test_gpuvm_bo_obtain_prealloc_existing),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_find, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_get_put, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_two_vms, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_link_unlink, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_va_iter, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_extobj_add, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_extobj_private, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_exec_lock_extobjs,
+			 gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_evict_private,
+			 gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_evict_extobj,
+			 gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_gem_evict, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_validate, gpuvm_flags_gen_params),
+	KUNIT_CASE(drm_test_gpuvm_validate_unsupported),
+	{}
+};
+
+static struct kunit_suite drm_gpuvm_bo_test_suite = {
+	.name = "drm_gpuvm_bo",
+	.init = gpuvm_test_init,
+	.exit = gpuvm_test_exit,
+	.test_cases = drm_gpuvm_bo_tests,
+};
+
+/*
+ * The last drm_gpuvm_bo_put_deferred() turns the vm_bo into a zombie that
+ * keeps its GEM reference until drm_gpuvm_bo_deferred_cleanup().
+ */
+static void drm_test_gpuvm_bo_put_deferred_zombie(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo, *found;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	KUNIT_EXPECT_TRUE(test, vm_bo_is_zombie(vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2,
+			    "a zombie must keep its GEM reference");
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+	KUNIT_EXPECT_FALSE(test, llist_empty(&vm->bo_defer));
+	KUNIT_EXPECT_TRUE(test, list_empty(&obj->gpuva.list));
+
+	gpuvm_test_lock(test, vm, obj);
+	found = drm_gpuvm_bo_find(vm, obj);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_NULL(test, found);
+
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->bo_defer));
+
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_put_deferred() of a non-last reference defers nothing. */
+static void drm_test_gpuvm_bo_put_deferred_not_last(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	drm_gpuvm_bo_get(vm_bo);
+
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->bo_defer));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_bo_put_deferred(NULL));
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuva_unlink_defer() of the last VA leaves a zombie vm_bo behind. */
+static void drm_test_gpuvm_unlink_defer(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+
+	drm_gpuva_unlink_defer(va);
+	KUNIT_EXPECT_NULL(test, va->vm_bo);
+	KUNIT_EXPECT_TRUE(test, vm_bo_is_zombie(vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_deferred_cleanup() without zombies leaves vm_bos alone. */
+static void drm_test_gpuvm_deferred_cleanup_empty(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+
+	gpuvm_test_bo_put(test, vm_bo);
+	drm_gpuvm_put(vm);
+}
+
+/* With internal list locks a zombie leaves the extobj and evict lists. */
+static void drm_test_gpuvm_zombie_leaves_lists(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	drm_gpuvm_bo_evict(vm_bo, true);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_TRUE(test, on_extobj_list(vm_bo));
+	KUNIT_ASSERT_TRUE(test, on_evict_list(vm_bo));
+
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->evict.list));
+
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * With DRM_GPUVM_RESV_PROTECTED a zombie stays listed until the cleanup,
+ * and drm_gpuvm_validate() skips it.
+ */
+static void drm_test_gpuvm_zombie_stays_listed(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_ext, *vm_private;
+	struct drm_gem_object *ext, *private;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE |
+				  DRM_GPUVM_RESV_PROTECTED);
+	ext = gpuvm_test_gem_create(test, false);
+	private = gpuvm_test_gem_create(test, true);
+	vm_ext = gpuvm_test_bo_obtain(test, vm, ext);
+	vm_private = gpuvm_test_bo_obtain(test, vm, private);
+
+	gpuvm_test_lock(test, vm, ext);
+	drm_gpuvm_bo_extobj_add(vm_ext);
+	gpuvm_test_unlock(test);
+	gpuvm_test_lock(test, vm, private);
+	drm_gpuvm_bo_evict(vm_private, true);
+	gpuvm_test_unlock(test);
+
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_ext));
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_private));
+	KUNIT_EXPECT_TRUE(test, on_extobj_list(vm_ext));
+	KUNIT_EXPECT_TRUE(test, on_evict_list(vm_private));
+
+	gpuvm_test_lock(test, vm, NULL);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_validate(vm, NULL), 0);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_EQ_MSG(test, priv->validates, 0,
+			    "zombies must not be validated");
+
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->evict.list));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(ext), 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(private), 1);
+
+	drm_gpuvm_put(vm);
+}
+
+/* Obtaining the combination of a zombie creates a fresh vm_bo. */
+static void drm_test_gpuvm_obtain_after_zombie(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *zombie, *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+	zombie = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_ASSERT_TRUE(test, drm_gpuvm_bo_put_deferred(zombie));
+
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_EXPECT_PTR_NE(test, vm_bo, zombie);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 3);
+
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+static struct kunit_case drm_gpuvm_deferred_tests[] = {
+	KUNIT_CASE(drm_test_gpuvm_bo_put_deferred_zombie),
+	KUNIT_CASE(drm_test_gpuvm_bo_put_deferred_not_last),
+	KUNIT_CASE(drm_test_gpuvm_unlink_defer),
+	KUNIT_CASE(drm_test_gpuvm_deferred_cleanup_empty),
+	KUNIT_CASE(drm_test_gpuvm_zombie_leaves_lists),
+	KUNIT_CASE(drm_test_gpuvm_zombie_stays_listed),
+	KUNIT_CASE(drm_test_gpuvm_obtain_after_zombie),
+	{}
+};
+
+static struct kunit_suite drm_gpuvm_deferred_test_suite = {
+	.name = "drm_gpuvm_deferred",
+	.init = gpuvm_test_init,
+	.exit = gpuvm_test_exit,
+	.test_cases = drm_gpuvm_deferred_tests,
+};
+
+/*
+ * Misuse WARNs. Without CONFIG_BUG the WARN is a no-op and the suppressed
+ * warning count stays zero, so these tests need it.
+ */
+static void require_bug(struct kunit *test)
+{
+	if (!IS_ENABLED(CONFIG_BUG))
+		kunit_skip(test, "requires CONFIG_BUG");
+}
+
+/* A VM range overflowing u64 WARNs, the VM is still freed once. */
+static void drm_test_gpuvm_warn_init_overflow(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm = NULL;
+
+	require_bug(test);
+
+	kunit_warning_suppress(test) {
+		vm = gpuvm_test_vm_init(test, "overflow", 0,
+					U64_MAX - SZ_64K + 1, SZ_1M, 0, 0,
+					&gpuvm_test_ops);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	/* The wrapped end makes every range invalid. */
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, U64_MAX - SZ_64K + 1,
+						       SZ_4K));
+	drm_gpuvm_put(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+}
+
+/* The kernel reserved node cannot be removed by drm_gpuva_remove(). */
+static void drm_test_gpuvm_warn_remove_kernel_node(struct kunit *test)
+{
+	struct drm_gpuvm *vm;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, 0);
+
+	kunit_warning_suppress(test) {
+		drm_gpuva_remove(&vm->kernel_alloc_node);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_RSV_START,
+						 TEST_RSV_RANGE),
+			    &vm->kernel_alloc_node);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * Freeing a VM without ::vm_free WARNs and leaves the memory and the
+ * drm_device reference to the caller; the resv object is released.
+ */
+static void drm_test_gpuvm_warn_put_without_vm_free(struct kunit *test)
+{
+	static const struct drm_gpuvm_ops no_vm_free_ops = {};
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+
+	require_bug(test);
+
+	vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	drm_gpuvm_init(vm, "no-vm-free", 0, priv->drm, priv->r_obj,
+		       TEST_VM_START, TEST_VM_RANGE, TEST_RSV_START,
+		       TEST_RSV_RANGE, &no_vm_free_ops);
+
+	kunit_warning_suppress(test) {
+		drm_gpuvm_put(vm);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+
+	KUNIT_EXPECT_EQ(test, gem_refs(priv->r_obj), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&priv->drm->ref), priv->drm_refs + 1);
+	drm_dev_put(priv->drm);
+}
+
+/*
+ * Dropping the last driver reference of a VM with mappings inserted does
+ * not reach the "GPUVA tree is not empty" WARN: each VA holds a VM
+ * reference.
+ */
+static void drm_test_gpuvm_warn_put_with_vas(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create(test, 0);
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, NULL, 0);
+
+	kunit_warning_suppress(test) {
+		drm_gpuvm_put(vm);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
+	}
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 0);
+
+	kunit_warning_suppress(test) {
+		drm_gpuva_remove(va);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
+	}
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+}
+
+/* drm_gpuvm_bo_obtain_locked() WARNs in immediate mode. */
+static void drm_test_gpuvm_warn_obtain_locked_immediate(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo = NULL;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+
+	gpuvm_test_lock(test, vm, obj);
+	kunit_warning_suppress(test) {
+		vm_bo = drm_gpuvm_bo_obtain_locked(vm, obj);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	gpuvm_test_unlock(test);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vm_bo);
+	KUNIT_EXPECT_PTR_EQ(test, vm_bo->obj, obj);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_obtain_prealloc() WARNs outside of immediate mode. */
+static void drm_test_gpuvm_warn_obtain_prealloc_not_immediate(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, 0);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = drm_gpuvm_bo_create(vm, obj);
+	KUNIT_ASSERT_NOT_NULL(test, vm_bo);
+
+	gpuvm_test_lock(test, vm, obj);
+	kunit_warning_suppress(test) {
+		vm_bo = drm_gpuvm_bo_obtain_prealloc(vm_bo);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	gpuvm_test_unlock(test);
+
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_put_deferred() WARNs outside of immediate mode. */
+static void drm_test_gpuvm_warn_put_deferred_not_immediate(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	bool ret = false;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, 0);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	kunit_warning_suppress(test) {
+		ret = drm_gpuvm_bo_put_deferred(vm_bo);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+
+	/* It still defers the free. */
+	KUNIT_EXPECT_TRUE(test, ret);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuva_unlink_defer() WARNs outside of immediate mode. */
+static void drm_test_gpuvm_warn_unlink_defer_not_immediate(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, 0);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+
+	kunit_warning_suppress(test) {
+		drm_gpuva_unlink_defer(va);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+
+	KUNIT_EXPECT_NULL(test, va->vm_bo);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+static struct kunit_case drm_gpuvm_warn_tests[] = {
+	KUNIT_CASE(drm_test_gpuvm_warn_init_overflow),
+	KUNIT_CASE(drm_test_gpuvm_warn_remove_kernel_node),
+	KUNIT_CASE(drm_test_gpuvm_warn_put_without_vm_free),
+	KUNIT_CASE(drm_test_gpuvm_warn_put_with_vas),
+	KUNIT_CASE(drm_test_gpuvm_warn_obtain_locked_immediate),
+	KUNIT_CASE(drm_test_gpuvm_warn_obtain_prealloc_not_immediate),
+	KUNIT_CASE(drm_test_gpuvm_warn_put_deferred_not_immediate),
+	KUNIT_CASE(drm_test_gpuvm_warn_unlink_defer_not_immediate),
+	{}
+};
+
+static struct kunit_suite drm_gpuvm_warn_test_suite = {
+	.name = "drm_gpuvm_warn",
+	.init = gpuvm_test_init,
+	.exit = gpuvm_test_exit,
+	.test_cases = drm_gpuvm_warn_tests,
+};
+
+kunit_test_suites(&drm_gpuvm_test_suite,
+		  &drm_gpuvm_sm_test_suite,
+		  &drm_gpuvm_bo_test_suite,
+		  &drm_gpuvm_deferred_test_suite,
+		  &drm_gpuvm_warn_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the DRM GPU VA manager");
+MODULE_LICENSE("GPL");
