@@ -7,15 +7,23 @@
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+[ -n "${KEEP_TMP:-}" ] && trap - EXIT && echo "keeping $tmp" >&2
 "$TOP/scripts/send-dry.sh" "$tmp/mails" >"$tmp/send.log" || { cat "$tmp/send.log"; exit 1; }
 
+# b4 0.12's am copies a folded Subject: verbatim into a new header and
+# dies on the line break; unfold the headers (RFC 5322 unfolding, the same
+# message) while making the mbox.
 for m in "$tmp"/mails/*.eml; do
 	echo "From mboxrd@z Thu Jan  1 00:00:00 1970"
-	cat "$m"
+	awk 'hdr && /^[ \t]/ { sub(/^[ \t]+/, " "); printf "%s", $0; next }
+	     hdr && NR > 1 { printf "\n" }
+	     hdr && /^$/ { hdr = 0; print ""; next }
+	     hdr { printf "%s", $0; next }
+	     { print }' hdr=1 "$m"
 	echo
 done >"$tmp/series.mbox"
 mkdir -p "$tmp/am"
-(cd "$tmp" && b4 am -m series.mbox --no-stdin -o am) >"$tmp/b4am.log" 2>&1 ||
+(cd "$tmp" && b4 am -m series.mbox -o am </dev/null) >"$tmp/b4am.log" 2>&1 ||
 	die "b4 am failed: $(tail -n 1 "$tmp/b4am.log")"
 mbx=$(ls "$tmp"/am/*.mbx 2>/dev/null | head -n 1)
 [ -n "$mbx" ] || die "b4 am wrote no .mbx: $(tail -n 1 "$tmp/b4am.log")"

@@ -34,6 +34,7 @@ apt-get "${opts[@]}" update >"$dir/apt.log" 2>&1 ||
 orig=$(ls "$dir"/src/sparse_*.orig.tar.* 2>/dev/null | head -n 1)
 [ -n "$orig" ] || die "no sparse .orig tarball in $dir/src"
 tar -xf "$orig" -C "$dir/src"
+basename "$orig" | sed 's/^sparse_\(.*\)\.orig\.tar\..*/\1/' >"$dir/VERSION"
 src=$(find "$dir/src" -maxdepth 1 -mindepth 1 -type d -name 'sparse*' | head -n 1)
 make -C "$src" -j"$(nproc)" PREFIX="$dir" HAVE_LLVM=no HAVE_GTK=no HAVE_SQLITE=no install >"$dir/build.log" 2>&1 ||
 	die "sparse build failed: $(grep -m1 'error' "$dir/build.log")"

@@ -239,7 +239,7 @@ t_summary_splat_fails() {
 	out=$("$T/top/scripts/summary.py" "$T/cache/results/kunit.json" "$T/cache/results/test.log" --require-gpuvm)
 	rc=$?
 	[ "$rc" != 0 ] || fail "summary passed a run with a KASAN splat"
-	grep -q '\[KASAN\] BUG: KASAN: slab-use-after-free' <<<"$out" || fail "splat not named: $out"
+	grep -q '\[KASAN\] -: BUG: KASAN: slab-use-after-free' <<<"$out" || fail "splat not named: $out"
 	grep -q 'drm_gpuvm .* 3 .* 0 ' <<<"$out" || fail "suite line missing: $out"
 }
 
