@@ -4,7 +4,7 @@
 # Passes only with 0 errors, 0 warnings and 0 checks.
 . "$(dirname "$0")/lib.sh"
 
-patch=${1:?usage: checkpatch.sh PATCH}
+patch=$(realpath "${1:?usage: checkpatch.sh PATCH}")
 dict=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
 [ -f "$dict" ] || die "codespell dictionary $dict missing (apt-get install codespell)"
 out=$(cd "$BASE_REPO" && perl scripts/checkpatch.pl --strict --codespell --codespellfile="$dict" \

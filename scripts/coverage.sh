@@ -43,7 +43,7 @@ n=$(find "$bdir" -name '*.gcda' | wc -l)
 [ "$n" -gt 0 ] || die "the coverage kernel wrote no .gcda files"
 [ -f "$bdir/drivers/gpu/drm/drm_gpuvm.gcda" ] || die "no drm_gpuvm.gcda among the $n .gcda files"
 
-lcov -q --capture --directory "$bdir/drivers/gpu/drm" --base-directory "$wt" \
+lcov -q --capture --directory "$bdir/drivers/gpu/drm" --base-directory "$bdir" \
 	--rc lcov_branch_coverage=0 -o "$out/all.info" 2>"$out/lcov.err" ||
 	die "lcov --capture failed: $(tail -n 1 "$out/lcov.err")"
 lcov -q --extract "$out/all.info" '*/drm_gpuvm.c' '*/drm_gpuvm.h' -o "$out/drm_gpuvm.info" 2>>"$out/lcov.err"

@@ -8,8 +8,12 @@
 #include <kunit/test.h>
 #include <kunit/test-bug.h>
 
+#include <linux/delay.h>
 #include <linux/dma-resv.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/limits.h>
+#include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -40,6 +44,7 @@
 #define TEST_MAX_OBJS		4
 #define TEST_MAX_STEPS		8
 #define TEST_MAX_MAPS		4
+#define TEST_MAX_WATCH		4
 
 /* Backing BOs of the split/merge table: none (sparse), a and b. */
 enum gpuvm_sm_bo {
@@ -61,6 +66,18 @@ struct gpuvm_test_bo {
 	struct drm_gpuvm_bo base;
 	unsigned int validated;
 };
+
+/*
+ * Driver VA embedding the drm_gpuva at a non-zero offset, allocated by
+ * ::va_alloc and freed by ::va_free: freeing the drm_gpuva pointer itself
+ * would be caught by KASAN.
+ */
+struct gpuvm_test_va {
+	u64 cookie;
+	struct drm_gpuva base;
+};
+
+#define GPUVM_TEST_VA_COOKIE	0x67707576615f7661ULL
 
 /* GEM object whose ::free is counted. */
 struct gpuvm_test_gem {
@@ -97,6 +114,29 @@ struct gpuvm_test_priv {
 	unsigned int validates;
 	unsigned int obj_allocs;
 	unsigned int obj_frees;
+	unsigned int op_alloc_calls;
+	/* GEM refcount seen by the last ::vm_bo_free, through vm_bo->obj. */
+	unsigned int vm_bo_free_gem_refs;
+	unsigned int op_allocs;
+	unsigned int op_frees;
+	unsigned int va_alloc_calls;
+	unsigned int va_allocs;
+	unsigned int va_frees;
+	unsigned int va_bare_frees;
+	unsigned int va_bad_cookies;
+	struct drm_gpuva *last_va_alloc;
+	struct drm_gpuva *last_va_free;
+	/* mappings that still had a vm_bo when ::va_free ran. */
+	unsigned int va_free_with_vm_bo;
+	/* State of @watch_bo at each of the first ::va_free calls. */
+	struct drm_gpuvm_bo *watch_bo;
+	unsigned int watch_refs[TEST_MAX_WATCH];
+	unsigned int watch_bo_frees[TEST_MAX_WATCH];
+
+	/* Allocation failure injection. */
+	bool fail_vm_bo_alloc;
+	bool fail_va_alloc;
+	unsigned int fail_op_alloc_at;
 
 	/* GEM objects owned by the test, released in .exit. */
 	struct drm_gem_object *objs[TEST_MAX_OBJS];
@@ -136,16 +176,27 @@ static void gpuvm_test_vm_free(struct drm_gpuvm *gpuvm)
 	kfree(vm);
 }
 
-static struct drm_gpuvm_bo *gpuvm_test_vm_bo_alloc(void)
+/* The callbacks without a VM argument find the test through current. */
+static struct gpuvm_test_priv *gpuvm_test_current_priv(void)
 {
 	struct kunit *test = kunit_get_current_test();
-	struct gpuvm_test_priv *priv;
+
+	return test ? test->priv : NULL;
+}
+
+static struct drm_gpuvm_bo *gpuvm_test_vm_bo_alloc(void)
+{
+	struct gpuvm_test_priv *priv = gpuvm_test_current_priv();
 	struct gpuvm_test_bo *bo;
 
-	if (!test)
+	if (!priv)
 		return NULL;
 
-	priv = test->priv;
+	if (priv->fail_vm_bo_alloc) {
+		priv->fail_vm_bo_alloc = false;
+		return NULL;
+	}
+
 	bo = kzalloc_obj(*bo);
 	if (!bo)
 		return NULL;
@@ -157,8 +208,98 @@ static struct drm_gpuvm_bo *gpuvm_test_vm_bo_alloc(void)
 
 static void gpuvm_test_vm_bo_free(struct drm_gpuvm_bo *vm_bo)
 {
-	to_test_vm(vm_bo->vm)->priv->vm_bo_frees++;
+	struct gpuvm_test_priv *priv = to_test_vm(vm_bo->vm)->priv;
+
+	/* vm_bo->obj must still be valid, KASAN checks this access. */
+	priv->vm_bo_free_gem_refs = kref_read(&vm_bo->obj->refcount);
+	priv->vm_bo_frees++;
 	kfree(to_test_bo(vm_bo));
+}
+
+static struct drm_gpuva_op *gpuvm_test_op_alloc(void)
+{
+	struct gpuvm_test_priv *priv = gpuvm_test_current_priv();
+	struct drm_gpuva_op *op;
+
+	if (!priv || priv->op_alloc_calls++ == priv->fail_op_alloc_at)
+		return NULL;
+
+	op = kzalloc_obj(*op);
+	if (op)
+		priv->op_allocs++;
+
+	return op;
+}
+
+static void gpuvm_test_op_free(struct drm_gpuva_op *op)
+{
+	struct gpuvm_test_priv *priv = gpuvm_test_current_priv();
+
+	if (priv)
+		priv->op_frees++;
+	kfree(op);
+}
+
+static struct drm_gpuva *gpuvm_test_va_alloc(void)
+{
+	struct gpuvm_test_priv *priv = gpuvm_test_current_priv();
+	struct gpuvm_test_va *tva;
+
+	if (!priv)
+		return NULL;
+
+	priv->va_alloc_calls++;
+	if (priv->fail_va_alloc) {
+		priv->fail_va_alloc = false;
+		return NULL;
+	}
+
+	tva = kzalloc_obj(*tva);
+	if (!tva)
+		return NULL;
+
+	tva->cookie = GPUVM_TEST_VA_COOKIE;
+	priv->va_allocs++;
+	priv->last_va_alloc = &tva->base;
+
+	return &tva->base;
+}
+
+/* Free a VA of ::va_alloc, also used for a VA whose VM is gone. */
+static void gpuvm_test_va_release(struct gpuvm_test_priv *priv,
+				  struct drm_gpuva *va)
+{
+	struct gpuvm_test_va *tva = container_of(va, struct gpuvm_test_va, base);
+
+	if (tva->cookie != GPUVM_TEST_VA_COOKIE)
+		priv->va_bad_cookies++;
+	priv->last_va_free = va;
+	priv->va_frees++;
+	kfree(tva);
+}
+
+static void gpuvm_test_va_free(struct drm_gpuva *va)
+{
+	struct gpuvm_test_priv *priv = to_test_vm(va->vm)->priv;
+
+	if (va->vm_bo)
+		priv->va_free_with_vm_bo++;
+	if (priv->watch_bo && priv->va_frees < TEST_MAX_WATCH) {
+		priv->watch_refs[priv->va_frees] =
+			kref_read(&priv->watch_bo->kref);
+		priv->watch_bo_frees[priv->va_frees] = priv->vm_bo_frees;
+	}
+	gpuvm_test_va_release(priv, va);
+}
+
+/* ::va_free of a driver without ::va_alloc: @va is a bare drm_gpuva. */
+static void gpuvm_test_va_free_bare(struct drm_gpuva *va)
+{
+	struct gpuvm_test_priv *priv = to_test_vm(va->vm)->priv;
+
+	priv->last_va_free = va;
+	priv->va_bare_frees++;
+	kfree(va);
 }
 
 static int gpuvm_test_vm_bo_validate(struct drm_gpuvm_bo *vm_bo,
@@ -255,19 +396,34 @@ static int gpuvm_test_sm_step(struct drm_gpuva_op *op, void *data)
 
 static const struct drm_gpuvm_ops gpuvm_test_ops = {
 	.vm_free = gpuvm_test_vm_free,
+	.op_alloc = gpuvm_test_op_alloc,
+	.op_free = gpuvm_test_op_free,
 	.vm_bo_alloc = gpuvm_test_vm_bo_alloc,
 	.vm_bo_free = gpuvm_test_vm_bo_free,
+	.va_alloc = gpuvm_test_va_alloc,
+	.va_free = gpuvm_test_va_free,
 	.vm_bo_validate = gpuvm_test_vm_bo_validate,
 	.sm_step_map = gpuvm_test_sm_step,
 	.sm_step_remap = gpuvm_test_sm_step,
 	.sm_step_unmap = gpuvm_test_sm_step,
 };
 
-/* Same driver without the optional ::vm_bo_validate and ::sm_step_* ops. */
+/*
+ * Same driver without the optional ::op_alloc, ::op_free, ::va_alloc,
+ * ::va_free, ::vm_bo_validate and ::sm_step_* ops.
+ */
 static const struct drm_gpuvm_ops gpuvm_test_ops_minimal = {
 	.vm_free = gpuvm_test_vm_free,
 	.vm_bo_alloc = gpuvm_test_vm_bo_alloc,
 	.vm_bo_free = gpuvm_test_vm_bo_free,
+};
+
+/* A driver implementing ::va_free without ::va_alloc. */
+static const struct drm_gpuvm_ops gpuvm_test_ops_va_free_only = {
+	.vm_free = gpuvm_test_vm_free,
+	.vm_bo_alloc = gpuvm_test_vm_bo_alloc,
+	.vm_bo_free = gpuvm_test_vm_bo_free,
+	.va_free = gpuvm_test_va_free_bare,
 };
 
 static void gpuvm_test_gem_free(struct drm_gem_object *obj)
@@ -294,11 +450,12 @@ static void gpuvm_test_track_obj(struct kunit *test,
 }
 
 /*
- * Create a GEM object. A private object shares the dma_resv of the VMs'
- * resv object, anything else is an external object with its own dma_resv.
+ * Create a GEM object the test releases itself. A private object shares the
+ * dma_resv of the VMs' resv object, anything else is an external object with
+ * its own dma_resv.
  */
-static struct drm_gem_object *gpuvm_test_gem_create(struct kunit *test,
-						    bool private)
+static struct drm_gem_object *gpuvm_test_gem_alloc(struct kunit *test,
+						   bool private)
 {
 	struct gpuvm_test_priv *priv = test->priv;
 	struct gpuvm_test_gem *gem;
@@ -312,14 +469,30 @@ static struct drm_gem_object *gpuvm_test_gem_create(struct kunit *test,
 		gem->base.resv = priv->r_obj->resv;
 	drm_gem_private_object_init(priv->drm, &gem->base, SZ_64K);
 	priv->obj_allocs++;
-	gpuvm_test_track_obj(test, &gem->base);
 
 	return &gem->base;
+}
+
+/* Create a GEM object released by .exit, see gpuvm_test_gem_alloc(). */
+static struct drm_gem_object *gpuvm_test_gem_create(struct kunit *test,
+						    bool private)
+{
+	struct drm_gem_object *obj = gpuvm_test_gem_alloc(test, private);
+
+	gpuvm_test_track_obj(test, obj);
+
+	return obj;
 }
 
 static unsigned int gem_refs(struct drm_gem_object *obj)
 {
 	return kref_read(&obj->refcount);
+}
+
+/* The number of GEM references a vm_bo of @vm holds. */
+static unsigned int vm_bo_gem_refs(struct drm_gpuvm *vm)
+{
+	return drm_gpuvm_va_weak_ref(vm) ? 0 : 1;
 }
 
 static struct drm_gpuvm *gpuvm_test_vm_init(struct kunit *test,
@@ -501,6 +674,44 @@ static bool on_evict_list(struct drm_gpuvm_bo *vm_bo)
 	return vm_bo_on_list(&vm_bo->list.entry.evict, &vm_bo->vm->evict.list);
 }
 
+/* Allocate a VA with drm_gpuva_alloc() and insert it. */
+static struct drm_gpuva *gpuvm_test_va_new(struct kunit *test,
+					   struct drm_gpuvm *vm,
+					   u64 addr, u64 range,
+					   struct drm_gem_object *obj)
+{
+	struct drm_gpuva *va;
+
+	va = drm_gpuva_alloc(vm);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+
+	va->va.addr = addr;
+	va->va.range = range;
+	va->gem.obj = obj;
+	KUNIT_ASSERT_EQ(test, drm_gpuva_insert(vm, va), 0);
+
+	return va;
+}
+
+static void gpuvm_test_va_link(struct kunit *test, struct drm_gpuva *va,
+			       struct drm_gpuvm_bo *vm_bo)
+{
+	gpuvm_test_lock(test, vm_bo->vm, vm_bo->obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+}
+
+static unsigned int llist_count(struct llist_head *head)
+{
+	struct llist_node *node;
+	unsigned int n = 0;
+
+	llist_for_each(node, head->first)
+		n++;
+
+	return n;
+}
+
 /* drm_gpuvm_bo_is_zombie() is static, this is its definition. */
 static bool vm_bo_is_zombie(struct drm_gpuvm_bo *vm_bo)
 {
@@ -516,6 +727,7 @@ static int gpuvm_test_init(struct kunit *test)
 	test->priv = priv;
 	priv->test = test;
 	priv->fail_step = -1;
+	priv->fail_op_alloc_at = UINT_MAX;
 
 	priv->dev = drm_kunit_helper_alloc_device(test);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv->dev);
@@ -549,6 +761,13 @@ static void gpuvm_test_exit(struct kunit *test)
 			    "::vm_free must run once per VM");
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, priv->vm_bo_allocs,
 			    "vm_bo leaked");
+	KUNIT_EXPECT_EQ_MSG(test, priv->op_frees, priv->op_allocs,
+			    "drm_gpuva_op leaked");
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_frees, priv->va_allocs,
+			    "drm_gpuva leaked: allocs %u frees %u",
+			    priv->va_allocs, priv->va_frees);
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_bad_cookies, 0,
+			    "::va_free got a foreign drm_gpuva");
 	KUNIT_EXPECT_EQ_MSG(test, kref_read(&priv->drm->ref), priv->drm_refs,
 			    "drm_device reference leaked");
 
@@ -560,6 +779,14 @@ static void gpuvm_test_exit(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ_MSG(test, priv->obj_frees, priv->obj_allocs,
 			    "GEM object not freed");
+}
+
+static struct drm_gpuvm *gpuvm_test_vm_create_ops(struct kunit *test,
+						  const struct drm_gpuvm_ops *ops)
+{
+	return gpuvm_test_vm_init(test, "gpuvm-test", 0,
+				  TEST_VM_START, TEST_VM_RANGE,
+				  TEST_RSV_START, TEST_RSV_RANGE, ops);
 }
 
 /* The flag combinations the lifecycle tests run with. */
@@ -574,9 +801,31 @@ static const struct gpuvm_flags_param gpuvm_flags_params[] = {
 	{ "immediate", DRM_GPUVM_IMMEDIATE_MODE },
 	{ "resv_protected|immediate",
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE },
+	{ "weak_ref", DRM_GPUVM_VA_WEAK_REF },
+	{ "resv_protected|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF },
+	{ "immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
+	{ "resv_protected|immediate|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
+	  DRM_GPUVM_VA_WEAK_REF },
 };
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_flags, gpuvm_flags_params, desc);
+
+/* The immediate mode subset, for the deferred paths. */
+static const struct gpuvm_flags_param gpuvm_immediate_params[] = {
+	{ "immediate", DRM_GPUVM_IMMEDIATE_MODE },
+	{ "resv_protected|immediate",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE },
+	{ "immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
+	{ "resv_protected|immediate|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
+	  DRM_GPUVM_VA_WEAK_REF },
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_immediate, gpuvm_immediate_params, desc);
 
 static enum drm_gpuvm_flags param_flags(struct kunit *test)
 {
@@ -604,6 +853,8 @@ static void drm_test_gpuvm_init_put(struct kunit *test)
 			!!(flags & DRM_GPUVM_RESV_PROTECTED));
 	KUNIT_EXPECT_EQ(test, drm_gpuvm_immediate_mode(vm),
 			!!(flags & DRM_GPUVM_IMMEDIATE_MODE));
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_va_weak_ref(vm),
+			!!(flags & DRM_GPUVM_VA_WEAK_REF));
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
 	KUNIT_EXPECT_EQ(test, gem_refs(priv->r_obj), 2);
 	KUNIT_EXPECT_EQ(test, kref_read(&priv->drm->ref), priv->drm_refs + 1);
@@ -984,6 +1235,177 @@ static void drm_test_gpuvm_va_iter_order(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
+/*
+ * drm_gpuva_alloc() calls ::va_alloc once, returns its pointer with va->vm
+ * set and everything else zero; drm_gpuva_free() hands it to ::va_free.
+ */
+static void drm_test_gpuvm_va_alloc_callback(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create(test, 0);
+	va = drm_gpuva_alloc(vm);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_alloc_calls, 1,
+			    "::va_alloc ran %u times", priv->va_alloc_calls);
+	KUNIT_EXPECT_PTR_EQ(test, va, priv->last_va_alloc);
+	KUNIT_EXPECT_PTR_EQ(test, va->vm, vm);
+	KUNIT_EXPECT_NULL(test, va->vm_bo);
+	KUNIT_EXPECT_NULL(test, va->gem.obj);
+	KUNIT_EXPECT_EQ(test, va->va.addr, 0);
+	KUNIT_EXPECT_EQ(test, va->va.range, 0);
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&vm->kref), 1,
+			    "an allocated VA holds no VM reference: %u",
+			    kref_read(&vm->kref));
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
+
+	drm_gpuva_free(va);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
+	drm_gpuvm_put(vm);
+}
+
+/* A ::va_alloc returning NULL makes drm_gpuva_alloc() return NULL. */
+static void drm_test_gpuvm_va_alloc_enomem(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, 0);
+	priv->fail_va_alloc = true;
+
+	KUNIT_EXPECT_NULL(test, drm_gpuva_alloc(vm));
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_alloc_calls, 1,
+			    "::va_alloc ran %u times", priv->va_alloc_calls);
+	KUNIT_EXPECT_EQ(test, priv->va_allocs, 0);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * Without ::va_alloc and ::va_free, drm_gpuva_alloc() returns zeroed memory
+ * with va->vm set, and drm_gpuva_free() kfree()s it.
+ */
+static void drm_test_gpuvm_va_alloc_default(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva expected;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create_ops(test, &gpuvm_test_ops_minimal);
+	va = drm_gpuva_alloc(vm);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+
+	memset(&expected, 0, sizeof(expected));
+	expected.vm = vm;
+	KUNIT_EXPECT_MEMEQ(test, va, &expected, sizeof(expected));
+	KUNIT_EXPECT_EQ(test, priv->va_alloc_calls, 0);
+
+	drm_gpuva_free(va);
+	KUNIT_EXPECT_EQ(test, priv->va_frees + priv->va_bare_frees, 0);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * ::va_free is called once with the pointer drm_gpuva_alloc() returned; the
+ * driver structure embeds it at a non-zero offset.
+ */
+static void drm_test_gpuvm_va_free_callback(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	KUNIT_ASSERT_NE(test, offsetof(struct gpuvm_test_va, base), 0);
+
+	vm = gpuvm_test_vm_create(test, 0);
+	va = drm_gpuva_alloc(vm);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+
+	drm_gpuva_free(va);
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_frees, 1, "::va_free ran %u times",
+			    priv->va_frees);
+	KUNIT_EXPECT_PTR_EQ(test, priv->last_va_free, va);
+	KUNIT_EXPECT_EQ(test, priv->va_bare_frees, 0);
+	drm_gpuvm_put(vm);
+}
+
+/* ::va_free without ::va_alloc gets the VA drm_gpuva_alloc() kzalloc()ed. */
+static void drm_test_gpuvm_va_free_without_va_alloc(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create_ops(test, &gpuvm_test_ops_va_free_only);
+	va = drm_gpuva_alloc(vm);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	KUNIT_EXPECT_PTR_EQ(test, va->vm, vm);
+	KUNIT_EXPECT_EQ(test, priv->va_alloc_calls, 0);
+
+	drm_gpuva_free(va);
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_bare_frees, 1,
+			    "::va_free ran %u times", priv->va_bare_frees);
+	KUNIT_EXPECT_PTR_EQ(test, priv->last_va_free, va);
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuva_free(NULL) is a documented no-op. */
+static void drm_test_gpuvm_va_free_null(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+
+	drm_gpuva_free(NULL);
+	KUNIT_EXPECT_EQ(test, priv->va_frees + priv->va_bare_frees, 0);
+}
+
+/*
+ * A VA from drm_gpuva_alloc() goes through insert, link, unlink and remove
+ * like any other, and drm_gpuva_free() frees it once afterwards.
+ */
+static void drm_test_gpuvm_va_alloc_lifecycle(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	va = drm_gpuva_alloc(vm);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	va->va.addr = TEST_VA_BASE;
+	va->va.range = SZ_64K;
+	va->gem.obj = obj;
+	KUNIT_ASSERT_EQ(test, drm_gpuva_insert(vm, va), 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 3);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_unlink(va);
+	gpuvm_test_unlock(test);
+	drm_gpuva_remove(va);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
+
+	drm_gpuva_free(va);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	drm_gpuvm_put(vm);
+}
+
 static struct kunit_case drm_gpuvm_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_init_put, gpuvm_flags_gen_params),
 	KUNIT_CASE(drm_test_gpuvm_init_default_name),
@@ -1003,6 +1425,14 @@ static struct kunit_case drm_gpuvm_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_va_find_first),
 	KUNIT_CASE(drm_test_gpuvm_interval_empty),
 	KUNIT_CASE(drm_test_gpuvm_va_iter_order),
+	KUNIT_CASE(drm_test_gpuvm_va_alloc_callback),
+	KUNIT_CASE(drm_test_gpuvm_va_alloc_enomem),
+	KUNIT_CASE(drm_test_gpuvm_va_alloc_default),
+	KUNIT_CASE(drm_test_gpuvm_va_free_callback),
+	KUNIT_CASE(drm_test_gpuvm_va_free_without_va_alloc),
+	KUNIT_CASE(drm_test_gpuvm_va_free_null),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_va_alloc_lifecycle,
+			 gpuvm_flags_gen_params),
 	{}
 };
 
@@ -1809,6 +2239,96 @@ static void drm_test_gpuvm_sm_missing_ops(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
+/* The split/merge case of @cases with the most steps. */
+static const struct gpuvm_sm_case *
+sm_longest_case(const struct gpuvm_sm_case *cases, unsigned int num)
+{
+	const struct gpuvm_sm_case *c = &cases[0];
+	unsigned int i;
+
+	for (i = 1; i < num; i++)
+		if (cases[i].num_ops > c->num_ops)
+			c = &cases[i];
+
+	return c;
+}
+
+/*
+ * A failing ::op_alloc makes drm_gpuvm_sm_map_ops_create() return
+ * ERR_PTR(-ENOMEM), freeing the ops it allocated before, whichever op fails.
+ */
+static void drm_test_gpuvm_sm_map_ops_create_enomem(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	struct drm_gpuvm_map_req req;
+	struct drm_gpuva_ops *ops;
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	c = sm_longest_case(gpuvm_sm_map_cases, ARRAY_SIZE(gpuvm_sm_map_cases));
+	KUNIT_ASSERT_GT(test, c->num_ops, 1);
+	vm = sm_setup(test, c, old);
+	req = sm_req(priv, &c->req);
+
+	for (i = 0; i < c->num_ops; i++) {
+		priv->op_alloc_calls = 0;
+		priv->fail_op_alloc_at = i;
+		ops = drm_gpuvm_sm_map_ops_create(vm, &req);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(ops), -ENOMEM,
+				    "op %u of %u failing", i, c->num_ops);
+		KUNIT_EXPECT_EQ_MSG(test, priv->op_frees, priv->op_allocs,
+				    "op %u failing: allocs %u frees %u", i,
+				    priv->op_allocs, priv->op_frees);
+		if (!IS_ERR_OR_NULL(ops))
+			drm_gpuva_ops_free(vm, ops);
+	}
+	priv->fail_op_alloc_at = UINT_MAX;
+	sm_check_layout(test, vm, c->old);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A failing ::op_alloc makes drm_gpuvm_sm_unmap_ops_create() return
+ * ERR_PTR(-ENOMEM), freeing the ops it allocated before, whichever op fails.
+ */
+static void drm_test_gpuvm_sm_unmap_ops_create_enomem(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	struct drm_gpuva_ops *ops;
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	c = sm_longest_case(gpuvm_sm_unmap_cases,
+			    ARRAY_SIZE(gpuvm_sm_unmap_cases));
+	KUNIT_ASSERT_GT(test, c->num_ops, 1);
+	vm = sm_setup(test, c, old);
+
+	for (i = 0; i < c->num_ops; i++) {
+		priv->op_alloc_calls = 0;
+		priv->fail_op_alloc_at = i;
+		ops = drm_gpuvm_sm_unmap_ops_create(vm, map_addr(&c->req),
+						    map_range(&c->req));
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(ops), -ENOMEM,
+				    "op %u of %u failing", i, c->num_ops);
+		KUNIT_EXPECT_EQ_MSG(test, priv->op_frees, priv->op_allocs,
+				    "op %u failing: allocs %u frees %u", i,
+				    priv->op_allocs, priv->op_frees);
+		if (!IS_ERR_OR_NULL(ops))
+			drm_gpuva_ops_free(vm, ops);
+	}
+	priv->fail_op_alloc_at = UINT_MAX;
+	sm_check_layout(test, vm, c->old);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
 static struct kunit_case drm_gpuvm_sm_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_map, gpuvm_sm_map_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_map_ops_create,
@@ -1821,6 +2341,8 @@ static struct kunit_case drm_gpuvm_sm_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_sm_ops_create_invalid),
 	KUNIT_CASE(drm_test_gpuvm_sm_map_step_error),
 	KUNIT_CASE(drm_test_gpuvm_sm_missing_ops),
+	KUNIT_CASE(drm_test_gpuvm_sm_map_ops_create_enomem),
+	KUNIT_CASE(drm_test_gpuvm_sm_unmap_ops_create_enomem),
 	{}
 };
 
@@ -1831,7 +2353,10 @@ static struct kunit_suite drm_gpuvm_sm_test_suite = {
 	.test_cases = drm_gpuvm_sm_tests,
 };
 
-/* A vm_bo holds a VM and a GEM reference until its last put. */
+/*
+ * A vm_bo holds a VM reference and, without DRM_GPUVM_VA_WEAK_REF, a GEM
+ * reference until its last put.
+ */
 static void drm_test_gpuvm_bo_obtain_put(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv = test->priv;
@@ -1847,7 +2372,7 @@ static void drm_test_gpuvm_bo_obtain_put(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, vm_bo->obj, obj);
 	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_allocs, 1);
-	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1 + vm_bo_gem_refs(vm));
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
 	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
 
@@ -1879,11 +2404,11 @@ static void drm_test_gpuvm_bo_obtain_existing(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_allocs - priv->vm_bo_frees, 1,
 			    "allocs %u frees %u", priv->vm_bo_allocs,
 			    priv->vm_bo_frees);
-	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1 + vm_bo_gem_refs(vm));
 	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
 
 	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, again));
-	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1 + vm_bo_gem_refs(vm));
 	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
 	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
 
@@ -1977,13 +2502,13 @@ static void drm_test_gpuvm_bo_get_put(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, drm_gpuvm_bo_get(vm_bo), vm_bo);
 	KUNIT_EXPECT_PTR_EQ(test, drm_gpuvm_bo_get(vm_bo), vm_bo);
 	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 3);
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2,
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + vm_bo_gem_refs(vm),
 			    "vm_bo references must not take GEM references");
 
 	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
-	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1 + vm_bo_gem_refs(vm));
 
 	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
@@ -1995,7 +2520,7 @@ static void drm_test_gpuvm_bo_get_put(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
-/* A GEM mapped in two VMs has one vm_bo, and one GEM reference, per VM. */
+/* A GEM mapped in two VMs has one vm_bo, and its GEM reference, per VM. */
 static void drm_test_gpuvm_bo_two_vms(struct kunit *test)
 {
 	struct drm_gpuvm_bo *vm_bo1, *vm_bo2, *vm_bo;
@@ -2010,7 +2535,8 @@ static void drm_test_gpuvm_bo_two_vms(struct kunit *test)
 	vm_bo1 = gpuvm_test_bo_obtain(test, vm1, obj);
 	vm_bo2 = gpuvm_test_bo_obtain(test, vm2, obj);
 	KUNIT_EXPECT_PTR_NE(test, vm_bo1, vm_bo2);
-	KUNIT_EXPECT_EQ(test, gem_refs(obj), 3);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj),
+			1 + vm_bo_gem_refs(vm1) + vm_bo_gem_refs(vm2));
 
 	gpuvm_test_lock(test, vm1, obj);
 	drm_gem_for_each_gpuvm_bo(vm_bo, obj)
@@ -2019,7 +2545,7 @@ static void drm_test_gpuvm_bo_two_vms(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n, 2);
 
 	gpuvm_test_bo_put(test, vm_bo1);
-	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1 + vm_bo_gem_refs(vm2));
 	gpuvm_test_bo_put(test, vm_bo2);
 	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
 
@@ -2055,7 +2581,7 @@ static void drm_test_gpuvm_link_unlink(struct kunit *test)
 	/* Drop the obtain reference, the linked mappings keep it alive. */
 	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 2);
-	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1 + vm_bo_gem_refs(vm));
 
 	gpuvm_test_lock(test, vm, obj);
 	drm_gpuva_unlink(a);
@@ -2197,7 +2723,7 @@ static void drm_test_gpuvm_exec_lock_extobjs(struct kunit *test)
 	drm_gpuvm_exec_unlock(&vm_exec);
 
 	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(ext->resv));
-	KUNIT_EXPECT_EQ(test, gem_refs(ext), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(ext), 1 + vm_bo_gem_refs(vm));
 
 	gpuvm_test_bo_put(test, vm_private);
 	gpuvm_test_bo_put(test, vm_ext);
@@ -2343,6 +2869,343 @@ static void drm_test_gpuvm_validate_unsupported(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
+/*
+ * A failing ::vm_bo_alloc makes drm_gpuvm_bo_create() return NULL and
+ * drm_gpuvm_bo_obtain_locked() ERR_PTR(-ENOMEM), taking no reference.
+ */
+static void drm_test_gpuvm_bo_alloc_enomem(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, 0);
+	obj = gpuvm_test_gem_create(test, false);
+
+	priv->fail_vm_bo_alloc = true;
+	vm_bo = drm_gpuvm_bo_create(vm, obj);
+	KUNIT_EXPECT_NULL(test, vm_bo);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1, "GEM refs %u",
+			    gem_refs(obj));
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&vm->kref), 1, "VM refs %u",
+			    kref_read(&vm->kref));
+
+	priv->fail_vm_bo_alloc = true;
+	gpuvm_test_lock(test, vm, obj);
+	vm_bo = drm_gpuvm_bo_obtain_locked(vm, obj);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(vm_bo), -ENOMEM);
+	KUNIT_EXPECT_TRUE(test, list_empty(&obj->gpuva.list));
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1, "GEM refs %u",
+			    gem_refs(obj));
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&vm->kref), 1, "VM refs %u",
+			    kref_read(&vm->kref));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_allocs, 0);
+
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * DRM_GPUVM_VA_WEAK_REF: vm_bos hold no GEM reference. Each test checks the
+ * GEM refcount before, during and after one path, in both reference modes.
+ */
+
+/* drm_gpuvm_va_weak_ref() is true only with the flag; USERBITS is BIT(3). */
+static void drm_test_gpuvm_weak_ref_flag(struct kunit *test)
+{
+	enum drm_gpuvm_flags flags = param_flags(test);
+	struct drm_gpuvm *vm, *user;
+
+	vm = gpuvm_test_vm_create(test, flags);
+	KUNIT_EXPECT_EQ_MSG(test, drm_gpuvm_va_weak_ref(vm),
+			    !!(flags & DRM_GPUVM_VA_WEAK_REF), "flags 0x%x",
+			    flags);
+
+	/* Driver defined bits do not alias the flag. */
+	user = gpuvm_test_vm_create(test, DRM_GPUVM_USERBITS |
+				  (flags & ~DRM_GPUVM_VA_WEAK_REF));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_va_weak_ref(user));
+	KUNIT_EXPECT_EQ(test, (unsigned long)DRM_GPUVM_USERBITS, BIT(3));
+	KUNIT_EXPECT_EQ(test, (unsigned long)DRM_GPUVM_VA_WEAK_REF, BIT(2));
+
+	drm_gpuvm_put(user);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_bo_create() takes a GEM reference only without the flag, and a
+ * VM reference in both modes.
+ */
+static void drm_test_gpuvm_weak_ref_bo_create(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	refs = vm_bo_gem_refs(vm);
+	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
+	KUNIT_ASSERT_EQ(test, kref_read(&vm->kref), 1);
+
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + refs, "GEM refs %u",
+			    gem_refs(obj));
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&vm->kref), 2, "VM refs %u",
+			    kref_read(&vm->kref));
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1, "GEM refs %u",
+			    gem_refs(obj));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * The final drm_gpuvm_bo_put() calls ::vm_bo_free once with vm_bo->obj
+ * valid, and drops the GEM reference only without the flag.
+ */
+static void drm_test_gpuvm_weak_ref_bo_put(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	refs = vm_bo_gem_refs(vm);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1 + refs);
+
+	/* gpuvm_test_bo_put() holds the GEM's gpuva lock. */
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1, "::vm_bo_free ran %u times",
+			    priv->vm_bo_frees);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_free_gem_refs, 1 + refs,
+			    "GEM refs during ::vm_bo_free %u",
+			    priv->vm_bo_free_gem_refs);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1, "GEM refs %u",
+			    gem_refs(obj));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuva_unlink() dropping the last vm_bo reference frees the vm_bo like
+ * the final drm_gpuvm_bo_put().
+ */
+static void drm_test_gpuvm_weak_ref_unlink(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	refs = vm_bo_gem_refs(vm);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + refs, "GEM refs %u",
+			    gem_refs(obj));
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_unlink(va);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1, "::vm_bo_free ran %u times",
+			    priv->vm_bo_frees);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_free_gem_refs, 1 + refs,
+			    "GEM refs during ::vm_bo_free %u",
+			    priv->vm_bo_free_gem_refs);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1, "GEM refs %u",
+			    gem_refs(obj));
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_bo_obtain_prealloc() finding an existing vm_bo frees the
+ * duplicate once; the GEM count is back without the flag and never changes
+ * with it.
+ */
+static void drm_test_gpuvm_weak_ref_obtain_prealloc_existing(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo, *dup, *ret;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	refs = vm_bo_gem_refs(vm);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 1);
+
+	dup = drm_gpuvm_bo_create(vm, obj);
+	KUNIT_ASSERT_NOT_NULL(test, dup);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + 2 * refs, "GEM refs %u",
+			    gem_refs(obj));
+
+	ret = drm_gpuvm_bo_obtain_prealloc(dup);
+	KUNIT_EXPECT_PTR_EQ(test, ret, vm_bo);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1, "::vm_bo_free ran %u times",
+			    priv->vm_bo_frees);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_free_gem_refs, 1 + 2 * refs,
+			    "GEM refs during ::vm_bo_free %u",
+			    priv->vm_bo_free_gem_refs);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + refs, "GEM refs %u",
+			    gem_refs(obj));
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&vm_bo->kref), 2, "vm_bo refs %u",
+			    kref_read(&vm_bo->kref));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+
+	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, ret));
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A zombie vm_bo keeps the GEM count unchanged in both modes, and
+ * drm_gpuvm_bo_deferred_cleanup() drops the GEM reference only without the
+ * flag; for drm_gpuvm_bo_put_deferred() and drm_gpuva_unlink_defer().
+ */
+static void drm_test_gpuvm_weak_ref_deferred(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *put_bo, *unlink_bo;
+	struct drm_gem_object *put_obj, *unlink_obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	put_obj = gpuvm_test_gem_create(test, false);
+	unlink_obj = gpuvm_test_gem_create(test, true);
+	refs = vm_bo_gem_refs(vm);
+	put_bo = gpuvm_test_bo_obtain(test, vm, put_obj);
+	unlink_bo = gpuvm_test_bo_obtain(test, vm, unlink_obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, unlink_obj, 0);
+
+	gpuvm_test_lock(test, vm, unlink_obj);
+	drm_gpuva_link(va, unlink_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(unlink_bo));
+
+	KUNIT_ASSERT_TRUE(test, drm_gpuvm_bo_put_deferred(put_bo));
+	drm_gpuva_unlink_defer(va);
+	KUNIT_ASSERT_TRUE(test, vm_bo_is_zombie(put_bo));
+	KUNIT_ASSERT_TRUE(test, vm_bo_is_zombie(unlink_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(put_obj), 1 + refs,
+			    "zombie: GEM refs %u", gem_refs(put_obj));
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(unlink_obj), 1 + refs,
+			    "zombie: GEM refs %u", gem_refs(unlink_obj));
+
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 2, "::vm_bo_free ran %u times",
+			    priv->vm_bo_frees);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(put_obj), 1, "GEM refs %u",
+			    gem_refs(put_obj));
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(unlink_obj), 1, "GEM refs %u",
+			    gem_refs(unlink_obj));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * Emulates the free path of a GEM object mapped in a weak-ref VM, in the
+ * order DRM_GPUVM_VA_WEAK_REF documents: unmap and unlink its mappings,
+ * drop its vm_bo, run drm_gpuvm_bo_deferred_cleanup() and release the GEM
+ * last.
+ */
+static void gpuvm_test_weak_gem_free_path(struct kunit *test,
+					  struct drm_gpuvm *vm,
+					  struct drm_gem_object *obj,
+					  struct drm_gpuvm_bo *vm_bo)
+{
+	struct drm_gpuva *va, *next;
+
+	drm_gpuvm_bo_for_each_va_safe(va, next, vm_bo) {
+		drm_gpuva_remove(va);
+		drm_gpuva_unlink_defer(va);
+	}
+	drm_gpuvm_bo_put_deferred(vm_bo);
+	drm_gpuvm_bo_deferred_cleanup(vm);
+
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1, "GEM refs %u",
+			    gem_refs(obj));
+	drm_gem_object_put(obj);
+}
+
+/*
+ * The documented teardown order for a weak-ref VM frees the GEM object
+ * without a use-after-free (checked by KASAN), with all counters balanced.
+ */
+static void drm_test_gpuvm_weak_ref_teardown_order(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuva *va[2];
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	KUNIT_ASSERT_TRUE(test, drm_gpuvm_va_weak_ref(vm));
+	obj = gpuvm_test_gem_alloc(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	for (i = 0; i < ARRAY_SIZE(va); i++) {
+		va[i] = gpuvm_test_va_insert(test, vm, TEST_ADDR(i), TEST_UNIT,
+					     obj, i * TEST_UNIT);
+		gpuvm_test_lock(test, vm, obj);
+		drm_gpuva_link(va[i], vm_bo);
+		gpuvm_test_unlock(test);
+	}
+	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
+	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 3);
+
+	gpuvm_test_weak_gem_free_path(test, vm, obj, vm_bo);
+	KUNIT_EXPECT_EQ_MSG(test, priv->obj_frees, priv->obj_allocs,
+			    "GEM allocs %u frees %u", priv->obj_allocs,
+			    priv->obj_frees);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1, "::vm_bo_free ran %u times",
+			    priv->vm_bo_frees);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->bo_defer));
+
+	drm_gpuvm_put(vm);
+}
+
+/* Weak-ref VMs in immediate mode, for the teardown order test. */
+static const struct gpuvm_flags_param gpuvm_weak_immediate_params[] = {
+	{ "immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
+	{ "resv_protected|immediate|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
+	  DRM_GPUVM_VA_WEAK_REF },
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_weak_immediate, gpuvm_weak_immediate_params,
+		       desc);
+
 static struct kunit_case drm_gpuvm_bo_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_obtain_put, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_obtain_existing,
@@ -2364,6 +3227,18 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_gem_evict, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_validate, gpuvm_flags_gen_params),
 	KUNIT_CASE(drm_test_gpuvm_validate_unsupported),
+	KUNIT_CASE(drm_test_gpuvm_bo_alloc_enomem),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_flag, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_bo_create,
+			 gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_bo_put, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_unlink, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_obtain_prealloc_existing,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_deferred,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_teardown_order,
+			 gpuvm_weak_immediate_gen_params),
 	{}
 };
 
@@ -2593,6 +3468,484 @@ static void drm_test_gpuvm_obtain_after_zombie(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
+/*
+ * drm_gpuva_unlink_defer_free() takes the VA off its vm_bo's list, keeps its
+ * vm_bo reference and frees nothing until drm_gpuvm_deferred_cleanup().
+ */
+static void drm_test_gpuvm_unlink_defer_free_queues(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	refs = vm_bo_gem_refs(vm);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_new(test, vm, TEST_VA_BASE, SZ_64K, obj);
+	gpuvm_test_va_link(test, va, vm_bo);
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 1);
+
+	drm_gpuva_remove(va);
+	drm_gpuva_unlink_defer_free(va);
+
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm_bo->list.gpuva));
+	KUNIT_EXPECT_PTR_EQ(test, va->vm_bo, vm_bo);
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&vm_bo->kref), 1, "vm_bo refs %u",
+			    kref_read(&vm_bo->kref));
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
+	KUNIT_EXPECT_EQ(test, llist_count(&vm->va_defer), 1);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + refs, "GEM refs %u",
+			    gem_refs(obj));
+
+	drm_gpuvm_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A never linked VA, a VA without GEM and an already unlinked VA are each
+ * only queued by drm_gpuva_unlink_defer_free().
+ */
+static void drm_test_gpuvm_unlink_defer_free_unlinked(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *never, *sparse, *unlinked;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	never = gpuvm_test_va_new(test, vm, TEST_ADDR(0), TEST_UNIT, obj);
+	sparse = gpuvm_test_va_new(test, vm, TEST_ADDR(1), TEST_UNIT, NULL);
+	unlinked = gpuvm_test_va_new(test, vm, TEST_ADDR(2), TEST_UNIT, obj);
+	gpuvm_test_va_link(test, unlinked, vm_bo);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_unlink(unlinked);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 1);
+
+	drm_gpuva_remove(never);
+	drm_gpuva_unlink_defer_free(never);
+	drm_gpuva_remove(sparse);
+	drm_gpuva_unlink_defer_free(sparse);
+	drm_gpuva_remove(unlinked);
+	drm_gpuva_unlink_defer_free(unlinked);
+
+	KUNIT_EXPECT_EQ(test, llist_count(&vm->va_defer), 3);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm_bo->list.gpuva));
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
+
+	drm_gpuvm_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_frees, 3, "::va_free ran %u times",
+			    priv->va_frees);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * N mappings sharing a vm_bo are freed by one drm_gpuvm_deferred_cleanup(),
+ * which frees the vm_bo as well and drops its GEM reference, if any.
+ */
+static void drm_test_gpuvm_deferred_cleanup_shared_bo(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *va[TEST_MAX_WATCH];
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	unsigned int i, refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	refs = vm_bo_gem_refs(vm);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	for (i = 0; i < ARRAY_SIZE(va); i++) {
+		va[i] = gpuvm_test_va_new(test, vm, TEST_ADDR(i), TEST_UNIT,
+					  obj);
+		gpuvm_test_va_link(test, va[i], vm_bo);
+	}
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+
+	for (i = 0; i < ARRAY_SIZE(va); i++) {
+		drm_gpuva_remove(va[i]);
+		drm_gpuva_unlink_defer_free(va[i]);
+	}
+	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), ARRAY_SIZE(va));
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1 + refs);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+
+	drm_gpuvm_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_frees, ARRAY_SIZE(va),
+			    "::va_free ran %u times", priv->va_frees);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1,
+			    "::vm_bo_free ran %u times", priv->vm_bo_frees);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1, "GEM refs %u",
+			    gem_refs(obj));
+	KUNIT_EXPECT_EQ_MSG(test, kref_read(&vm->kref), 1, "VM refs %u",
+			    kref_read(&vm->kref));
+	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->va_defer));
+	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->bo_defer));
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_deferred_cleanup() drops each VA's vm_bo reference before
+ * freeing the VA, and frees the vm_bo only after its last VA.
+ */
+static void drm_test_gpuvm_deferred_cleanup_put_before_free(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuva *va[2];
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	for (i = 0; i < ARRAY_SIZE(va); i++) {
+		va[i] = gpuvm_test_va_new(test, vm, TEST_ADDR(i), TEST_UNIT,
+					  obj);
+		gpuvm_test_va_link(test, va[i], vm_bo);
+	}
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	for (i = 0; i < ARRAY_SIZE(va); i++) {
+		drm_gpuva_remove(va[i]);
+		drm_gpuva_unlink_defer_free(va[i]);
+	}
+
+	priv->watch_bo = vm_bo;
+	drm_gpuvm_deferred_cleanup(vm);
+	priv->watch_bo = NULL;
+
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_free_with_vm_bo, 0,
+			    "%u mappings still had their vm_bo in ::va_free",
+			    priv->va_free_with_vm_bo);
+	KUNIT_ASSERT_EQ(test, priv->va_frees, 2);
+	KUNIT_EXPECT_EQ_MSG(test, priv->watch_refs[0], 1,
+			    "vm_bo refs at the first ::va_free %u",
+			    priv->watch_refs[0]);
+	KUNIT_EXPECT_EQ_MSG(test, priv->watch_refs[1], 0,
+			    "vm_bo refs at the second ::va_free %u",
+			    priv->watch_refs[1]);
+	KUNIT_EXPECT_EQ_MSG(test, priv->watch_bo_frees[1], 0,
+			    "vm_bo freed before its last VA");
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A vm_bo with another holder survives the cleanup of its mappings and is
+ * freed only by the cleanup after its last reference was dropped.
+ */
+static void drm_test_gpuvm_deferred_cleanup_bo_held(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuva *va[2];
+	struct drm_gpuvm *vm;
+	unsigned int i, refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	refs = vm_bo_gem_refs(vm);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	for (i = 0; i < ARRAY_SIZE(va); i++) {
+		va[i] = gpuvm_test_va_new(test, vm, TEST_ADDR(i), TEST_UNIT,
+					  obj);
+		gpuvm_test_va_link(test, va[i], vm_bo);
+		drm_gpuva_remove(va[i]);
+		drm_gpuva_unlink_defer_free(va[i]);
+	}
+	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 3);
+
+	drm_gpuvm_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 2);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 0,
+			    "vm_bo freed while still referenced");
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1 + refs);
+
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	drm_gpuvm_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * One drm_gpuvm_deferred_cleanup() also finishes the zombies queued by
+ * drm_gpuvm_bo_put_deferred() and drm_gpuva_unlink_defer(), leaves nothing
+ * queued behind, and a second call does nothing.
+ */
+static void drm_test_gpuvm_deferred_cleanup_zombies(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *put_bo, *unlink_bo, *free_bo;
+	struct drm_gem_object *put_obj, *unlink_obj, *free_obj;
+	struct drm_gpuva *unlink_va, *free_va;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	put_obj = gpuvm_test_gem_create(test, false);
+	unlink_obj = gpuvm_test_gem_create(test, true);
+	free_obj = gpuvm_test_gem_create(test, false);
+	put_bo = gpuvm_test_bo_obtain(test, vm, put_obj);
+	unlink_bo = gpuvm_test_bo_obtain(test, vm, unlink_obj);
+	free_bo = gpuvm_test_bo_obtain(test, vm, free_obj);
+
+	gpuvm_test_lock(test, vm, put_obj);
+	drm_gpuvm_bo_extobj_add(put_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_TRUE(test, drm_gpuvm_bo_put_deferred(put_bo));
+
+	unlink_va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT,
+					 unlink_obj, 0);
+	gpuvm_test_va_link(test, unlink_va, unlink_bo);
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(unlink_bo));
+	drm_gpuva_remove(unlink_va);
+	drm_gpuva_unlink_defer(unlink_va);
+
+	free_va = gpuvm_test_va_new(test, vm, TEST_ADDR(1), TEST_UNIT, free_obj);
+	gpuvm_test_va_link(test, free_va, free_bo);
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(free_bo));
+	drm_gpuva_remove(free_va);
+	drm_gpuva_unlink_defer_free(free_va);
+
+	KUNIT_ASSERT_EQ(test, llist_count(&vm->bo_defer), 2);
+	KUNIT_ASSERT_EQ(test, llist_count(&vm->va_defer), 1);
+
+	drm_gpuvm_deferred_cleanup(vm);
+	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->bo_defer));
+	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->va_defer));
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 3,
+			    "::vm_bo_free ran %u times", priv->vm_bo_frees);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(put_obj), 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(unlink_obj), 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(free_obj), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+
+	drm_gpuvm_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 3);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A driver using only drm_gpuva_unlink_defer() and
+ * drm_gpuvm_bo_deferred_cleanup(), as panthor does, works as before.
+ */
+static void drm_test_gpuvm_bo_deferred_cleanup_only(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
+	gpuvm_test_va_link(test, va, vm_bo);
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+
+	drm_gpuva_remove(va);
+	drm_gpuva_unlink_defer(va);
+	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->va_defer));
+	drm_gpuvm_bo_deferred_cleanup(vm);
+
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	KUNIT_EXPECT_EQ(test, priv->va_allocs + priv->va_frees, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	drm_gpuvm_put(vm);
+}
+
+#define STRESS_THREADS		4
+#define STRESS_VAS		500
+#define STRESS_OBJS		(TEST_MAX_OBJS - 1)
+#define STRESS_PUT_EVERY	50
+#define STRESS_YIELD_EVERY	10
+
+struct gpuvm_test_stress {
+	struct drm_gpuvm *vm;
+	struct drm_gpuva **gpuvas;
+	struct drm_gpuvm_bo *bos[STRESS_OBJS];
+	/* The driver lock protecting the VA tree. */
+	struct mutex tree_lock;
+	struct completion done[STRESS_THREADS];
+	unsigned int cleanups;
+};
+
+struct gpuvm_test_stress_worker {
+	struct gpuvm_test_stress *s;
+	unsigned int id;
+};
+
+static int gpuvm_test_stress_queue(void *data)
+{
+	struct gpuvm_test_stress_worker *w = data;
+	struct gpuvm_test_stress *s = w->s;
+	unsigned int i;
+
+	for (i = 0; i < STRESS_VAS; i++) {
+		struct drm_gpuva *va = s->gpuvas[w->id * STRESS_VAS + i];
+
+		mutex_lock(&s->tree_lock);
+		drm_gpuva_remove(va);
+		mutex_unlock(&s->tree_lock);
+		drm_gpuva_unlink_defer_free(va);
+
+		if (i % STRESS_PUT_EVERY == 0)
+			drm_gpuvm_bo_put_deferred(s->bos[(w->id + i) %
+							 STRESS_OBJS]);
+
+		/* Let the other threads in, even without preemption. */
+		if (i % STRESS_YIELD_EVERY == 0)
+			usleep_range(5, 20);
+		else
+			cond_resched();
+	}
+	complete(&s->done[w->id]);
+
+	return 0;
+}
+
+static int gpuvm_test_stress_cleanup(void *data)
+{
+	struct gpuvm_test_stress *s = data;
+
+	while (!kthread_should_stop()) {
+		drm_gpuvm_deferred_cleanup(s->vm);
+		s->cleanups++;
+		usleep_range(5, 20);
+	}
+
+	return 0;
+}
+
+/*
+ * Threads queueing mappings with drm_gpuva_unlink_defer_free() and dropping
+ * vm_bo references with drm_gpuvm_bo_put_deferred(), concurrently with a
+ * thread running drm_gpuvm_deferred_cleanup(), free every VA and vm_bo
+ * exactly once.
+ */
+static void drm_test_gpuvm_deferred_cleanup_concurrent(struct kunit *test)
+{
+	struct gpuvm_test_stress_worker workers[STRESS_THREADS];
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gem_object *objs[STRESS_OBJS];
+	struct task_struct *cleaner, *task;
+	struct gpuvm_test_stress *s;
+	unsigned int i, w, total;
+	ktime_t start;
+
+	total = STRESS_THREADS * STRESS_VAS;
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->gpuvas = kunit_kcalloc(test, total, sizeof(*s->gpuvas), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s->gpuvas);
+	mutex_init(&s->tree_lock);
+
+	s->vm = gpuvm_test_vm_create(test, param_flags(test));
+	for (i = 0; i < STRESS_OBJS; i++) {
+		objs[i] = gpuvm_test_gem_create(test, i & 1);
+		s->bos[i] = gpuvm_test_bo_obtain(test, s->vm, objs[i]);
+	}
+
+	for (i = 0; i < total; i++) {
+		struct drm_gem_object *obj = objs[i % STRESS_OBJS];
+
+		s->gpuvas[i] = gpuvm_test_va_new(test, s->vm,
+						 TEST_VA_BASE + (u64)i * SZ_4K,
+						 SZ_4K, obj);
+		mutex_lock(&obj->gpuva.lock);
+		drm_gpuva_link(s->gpuvas[i], s->bos[i % STRESS_OBJS]);
+		mutex_unlock(&obj->gpuva.lock);
+	}
+
+	/* The references the workers drop with drm_gpuvm_bo_put_deferred(). */
+	for (w = 0; w < STRESS_THREADS; w++)
+		for (i = 0; i < STRESS_VAS; i += STRESS_PUT_EVERY)
+			drm_gpuvm_bo_get(s->bos[(w + i) % STRESS_OBJS]);
+	/* From now on only the mappings and the workers hold the vm_bos. */
+	for (i = 0; i < STRESS_OBJS; i++)
+		KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(s->bos[i]));
+
+	start = ktime_get();
+	cleaner = kthread_run(gpuvm_test_stress_cleanup, s, "gpuvm-cleanup");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(cleaner));
+	for (w = 0; w < STRESS_THREADS; w++) {
+		init_completion(&s->done[w]);
+		workers[w].s = s;
+		workers[w].id = w;
+		task = kthread_run(gpuvm_test_stress_queue, &workers[w],
+				   "gpuvm-queue-%u", w);
+		if (IS_ERR(task)) {
+			/* Run it here instead, so nothing is left queued. */
+			gpuvm_test_stress_queue(&workers[w]);
+		}
+	}
+	for (w = 0; w < STRESS_THREADS; w++)
+		wait_for_completion(&s->done[w]);
+	kthread_stop(cleaner);
+	drm_gpuvm_deferred_cleanup(s->vm);
+
+	kunit_info(test, "%u threads x %u mappings, %u cleanups, %lld ms\n",
+		   STRESS_THREADS, STRESS_VAS, s->cleanups,
+		   ktime_ms_delta(ktime_get(), start));
+
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_frees, total,
+			    "::va_free ran %u times for %u mappings",
+			    priv->va_frees, total);
+	KUNIT_EXPECT_EQ(test, priv->va_allocs, total);
+	KUNIT_EXPECT_EQ(test, priv->va_free_with_vm_bo, 0);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, STRESS_OBJS,
+			    "::vm_bo_free ran %u times", priv->vm_bo_frees);
+	for (i = 0; i < STRESS_OBJS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, gem_refs(objs[i]), 1,
+				    "GEM %u refs %u", i, gem_refs(objs[i]));
+	KUNIT_EXPECT_EQ(test, kref_read(&s->vm->kref), 1);
+	KUNIT_EXPECT_TRUE(test, llist_empty(&s->vm->va_defer));
+	KUNIT_EXPECT_TRUE(test, llist_empty(&s->vm->bo_defer));
+
+	drm_gpuvm_put(s->vm);
+	mutex_destroy(&s->tree_lock);
+}
+
+/* Both reference modes, for the concurrency test. */
+static const struct gpuvm_flags_param gpuvm_ref_params[] = {
+	{ "immediate", DRM_GPUVM_IMMEDIATE_MODE },
+	{ "immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_ref, gpuvm_ref_params, desc);
+
 static struct kunit_case drm_gpuvm_deferred_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_bo_put_deferred_zombie),
 	KUNIT_CASE(drm_test_gpuvm_bo_put_deferred_not_last),
@@ -2601,6 +3954,22 @@ static struct kunit_case drm_gpuvm_deferred_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_zombie_leaves_lists),
 	KUNIT_CASE(drm_test_gpuvm_zombie_stays_listed),
 	KUNIT_CASE(drm_test_gpuvm_obtain_after_zombie),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_unlink_defer_free_queues,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_unlink_defer_free_unlinked,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_cleanup_shared_bo,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_cleanup_put_before_free,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_cleanup_bo_held,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_cleanup_zombies,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_deferred_cleanup_only,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM_ATTR(drm_test_gpuvm_deferred_cleanup_concurrent,
+			      gpuvm_ref_gen_params, { .speed = KUNIT_SPEED_SLOW }),
 	{}
 };
 
@@ -2825,6 +4194,72 @@ static void drm_test_gpuvm_warn_unlink_defer_not_immediate(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
+/*
+ * drm_gpuva_unlink_defer_free() WARNs once outside of immediate mode and
+ * still queues the VA; the test cleans it up by hand.
+ */
+static void drm_test_gpuvm_warn_unlink_defer_free_not_immediate(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct llist_node *queued;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, 0);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_new(test, vm, TEST_VA_BASE, SZ_64K, obj);
+	gpuvm_test_va_link(test, va, vm_bo);
+	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuva_remove(va);
+
+	kunit_warning_suppress(test) {
+		drm_gpuva_unlink_defer_free(va);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm_bo->list.gpuva));
+	KUNIT_EXPECT_PTR_EQ(test, va->vm_bo, vm_bo);
+
+	/* drm_gpuvm_deferred_cleanup() would WARN again, clean up here. */
+	queued = llist_del_all(&vm->va_defer);
+	KUNIT_EXPECT_PTR_EQ(test, queued, &va->defer);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, va->vm_bo));
+	va->vm_bo = NULL;
+	drm_gpuva_free(va);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * Freeing a VM with a VA still queued for deferred freeing WARNs once; the
+ * test frees the leaked VA itself.
+ */
+static void drm_test_gpuvm_warn_put_with_queued_va(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	va = gpuvm_test_va_new(test, vm, TEST_VA_BASE, SZ_64K, NULL);
+	drm_gpuva_remove(va);
+	drm_gpuva_unlink_defer_free(va);
+	KUNIT_ASSERT_EQ(test, kref_read(&vm->kref), 1);
+
+	kunit_warning_suppress(test) {
+		drm_gpuvm_put(vm);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
+
+	gpuvm_test_va_release(priv, va);
+}
+
 static struct kunit_case drm_gpuvm_warn_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_warn_init_overflow),
 	KUNIT_CASE(drm_test_gpuvm_warn_remove_kernel_node),
@@ -2834,6 +4269,8 @@ static struct kunit_case drm_gpuvm_warn_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_warn_obtain_prealloc_not_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_put_deferred_not_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_unlink_defer_not_immediate),
+	KUNIT_CASE(drm_test_gpuvm_warn_unlink_defer_free_not_immediate),
+	KUNIT_CASE(drm_test_gpuvm_warn_put_with_queued_va),
 	{}
 };
 
