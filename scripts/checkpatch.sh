@@ -7,6 +7,10 @@
 patch=$(realpath "${1:?usage: checkpatch.sh PATCH}")
 dict=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
 [ -f "$dict" ] || die "codespell dictionary $dict missing (apt-get install codespell)"
+# Debian's python3 first: checkpatch runs scripts/spdxcheck.py, which needs
+# python3-ply and python3-git; another python3 on PATH skips it with a
+# traceback.
+export PATH=/usr/bin:$PATH
 out=$(cd "$BASE_REPO" && perl scripts/checkpatch.pl --strict --codespell --codespellfile="$dict" \
 	--color=never --show-types "$patch" 2>&1 || true)
 printf '%s\n' "$out"

@@ -3,7 +3,7 @@
 # packages are installed with apt-get; otherwise the exact apt-get command
 # is printed and the script stops.
 #
-# usage: deps.sh [run|check|coverage|ci-drm]
+# usage: deps.sh [run|check|coverage|ci-drm|bench]
 . "$(dirname "$0")/lib.sh"
 
 # command:package pairs.  checkpatch's codespell check reads the dictionary
@@ -11,9 +11,13 @@
 want="gcc:gcc make:make flex:flex bison:bison bc:bc perl:perl python3:python3
 git:git xz:xz-utils ccache:ccache quilt:quilt flock:util-linux
 codespell:codespell"
+# Checked by file, not command: checkpatch's SPDX check imports these.
+[ -e /usr/lib/python3/dist-packages/ply ] || want="$want /nonexistent:python3-ply"
+[ -e /usr/lib/python3/dist-packages/git ] || want="$want /nonexistent:python3-git"
 case ${1:-run} in
-check) want="$want b4:b4 spatch:coccinelle" ;;
+check) want="$want b4:b4 spatch:coccinelle ocamlopt:ocaml-nox" ;;
 coverage) want="$want lcov:lcov" ;;
+bench) want="$want gnuplot:gnuplot-nox" ;;
 ci-drm) want="$want clang-19:clang-19 ld.lld-19:lld-19 llvm-ar-19:llvm-19
 	qemu-system-x86_64:qemu-system-x86 qemu-system-arm:qemu-system-arm" ;;
 esac
