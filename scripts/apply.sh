@@ -34,6 +34,18 @@ rm -f "$stampfile"
 git config user.email >/dev/null 2>&1 || export GIT_COMMITTER_NAME=gpuvm-series GIT_COMMITTER_EMAIL=gpuvm-series@localhost
 
 [ -d "$(git rev-parse --git-path rebase-apply)" ] && git am --abort >/dev/null 2>&1
+
+# Re-applying rewrites every file the series touches.  Those that end up
+# with the contents they had before get their old time stamps back below, so
+# that editing one patch rebuilds only what that patch changes.
+declare -A keep=()
+if prev=$(git rev-parse -q --verify HEAD) && [ -z "$(git status --porcelain -uno)" ]; then
+	while IFS= read -r -d '' path; do
+		[ -f "$path" ] || continue
+		keep[$path]="$(git rev-parse -q --verify "$prev:$path") $(stat -c %.9Y -- "$path")"
+	done < <(git diff -z --name-only "$base" "$prev" --)
+fi
+
 git checkout -q -f -B applied "$base"
 
 paths=()
@@ -51,5 +63,14 @@ if [ ${#paths[@]} -gt 0 ] &&
 	git checkout -q -f -B applied "$base"
 	exit 1
 fi
+kept=0
+for path in "${!keep[@]}"; do
+	read -r blob mtime <<<"${keep[$path]}"
+	if [ -f "$path" ] && [ "$(git rev-parse -q --verify "HEAD:$path")" = "$blob" ]; then
+		touch -m -d "@$mtime" -- "$path"
+		kept=$((kept + 1))
+	fi
+done
+[ "$kept" = 0 ] || git update-index -q --refresh >/dev/null || true
 echo "$stamp $(git rev-parse HEAD)" >"$stampfile"
 note "applied ${#files[@]} patches on $(git rev-parse --short "$base") ($(git log -1 --format=%s "$base"))"

@@ -334,6 +334,36 @@ t_export_stable_and_drift() {
 	expect_error "drift: "
 }
 
+# Re-applying after one patch changed gives the files that kept their
+# contents their old time stamps back, so that make rebuilds only the rest.
+t_reapply_keeps_timestamps() {
+	setup
+	unset KDIR
+	make_kernel "$T/cache/linux"
+	git -C "$T/cache/linux" tag gpuvm-base
+	git -C "$T/cache/linux" checkout -q -b tmp
+	sed -i 's/int b;/int b = 1;/' "$T/cache/linux/drivers/gpu/drm/drm_gpuvm.c"
+	git -C "$T/cache/linux" commit -q -a -m 'drm/gpuvm: set b'
+	printf '/* drm_gpuvm.h */\nint h;\n' >"$T/cache/linux/include/drm/drm_gpuvm.h"
+	git -C "$T/cache/linux" commit -q -a -m 'drm/gpuvm: declare h'
+	rm -f "$T/top/patches/"*
+	git -C "$T/cache/linux" format-patch -q -o "$T/top/patches" gpuvm-base..tmp
+	git -C "$T/cache/linux" checkout -q master
+	(cd "$T/top/patches" && ls) >"$T/top/series"
+	run_script apply.sh "$T/cache/linux"
+	[ "$rc" = 0 ] || fail "apply failed: $err"
+	c=$T/cache/linux/drivers/gpu/drm/drm_gpuvm.c
+	h=$T/cache/linux/include/drm/drm_gpuvm.h
+	touch -m -d @1000000000 "$c" "$h"
+	sed -i 's/^+int h;/+int h2;/' "$T/top/patches/0002-drm-gpuvm-declare-h.patch"
+	run_script apply.sh "$T/cache/linux"
+	[ "$rc" = 0 ] || fail "re-apply failed: $err"
+	grep -q 'int h2;' "$h" || fail "the edited patch was not applied"
+	[ "$(stat -c %Y "$c")" = 1000000000 ] || fail "unchanged $c got a new time stamp"
+	[ "$(stat -c %Y "$h")" != 1000000000 ] || fail "changed $h kept its old time stamp"
+	[ -z "$(git -C "$T/cache/linux" status --porcelain -uno)" ] || fail "tree not clean after re-apply"
+}
+
 # The Rust check notices a C field that a Rust initializer does not name.
 t_rust_ops_missing_field() {
 	mkdir -p "$T/r/include/drm" "$T/r/rust/kernel/drm/gpuvm"
