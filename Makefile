@@ -9,6 +9,8 @@
 #   make coverage   gcov of drm_gpuvm.c under the drm_gpuvm suite (lcov + HTML)
 #   make ci-drm     drm-ci's KUnit jobs: x86_64, arm64, arm with LLVM under QEMU (TCG)
 #   make users      compile every xe/nouveau/panthor/msm/imagination object using drm_gpuvm.h
+#   make bench      micro-benchmarks: base kernel against the series, table, CSV and plot
+#   make bench-pipeline  the pipeline's cold, warm and no-change times against kunit.py's cold run
 #   make base       only fetch and unpack the base tree
 #   make apply      only apply the series (branch "applied")
 #   make summary    print the summary of the last KUnit run again
@@ -22,7 +24,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE
 
-.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage ci-drm users
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage ci-drm users bench bench-pipeline
 
 all: run
 
@@ -60,6 +62,13 @@ users:
 	@$(S)/deps.sh ci-drm
 	@$(S)/users.sh
 
+bench:
+	@$(S)/deps.sh bench
+	@$(S)/bench.sh
+
+bench-pipeline: deps
+	@$(S)/bench-pipeline.sh
+
 bisect: deps
 	@$(S)/bisect.sh
 
@@ -67,7 +76,7 @@ send-dry: apply
 	@$(S)/send-dry.sh $(CACHE)/mails
 
 summary:
-	@$(S)/summary.py $(CACHE)/results/kunit.json $(CACHE)/results/test.log
+	@$(S)/summary.py $(CACHE)/results/kunit.json $(CACHE)/results/test.log --require-gpuvm --known kunit/upstream-splats
 
 clean:
 	rm -rf $(CACHE)/build $(CACHE)/results
@@ -76,4 +85,4 @@ distclean:
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '2,18s/^# \{0,1\}//p' Makefile
+	@sed -n '2,20s/^# \{0,1\}//p' Makefile
