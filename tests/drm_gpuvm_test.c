@@ -41,7 +41,7 @@
 
 #define TEST_MAX_OBJS		4
 #define TEST_MAX_STEPS		8
-#define TEST_MAX_MAPS		4
+#define TEST_MAX_MAPS		6
 #define TEST_MAX_WATCH		4
 
 /* Backing BOs of the split/merge table: none (sparse), a and b. */
@@ -2326,6 +2326,516 @@ static void drm_test_gpuvm_sm_unmap_ops_create_enomem(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
+/*
+ * drm_gpuvm_madvise_ops_create(), per its DOC section: only mappings without
+ * a GEM object are split, at the request edges, and the part of each split
+ * mapping inside the request is mapped again. Nothing is unmapped or merged,
+ * and holes and mappings covered entirely get no op.
+ */
+static const struct gpuvm_sm_case gpuvm_madvise_cases[] = {
+	{
+		.desc = "1: inside one mapping",
+		.old = { TMAP(0, 4, TBO_NONE, 0) },
+		.req = TMAP(1, 3, TBO_NONE, 0),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_NONE, 0),
+				 TMAP(3, 4, TBO_NONE, 3 * TEST_UNIT)),
+			OP_MAP(1, 3, TBO_NONE, 0),
+		},
+		.new = {
+			TMAP(0, 1, TBO_NONE, 0),
+			TMAP(1, 3, TBO_NONE, 0),
+			TMAP(3, 4, TBO_NONE, 3 * TEST_UNIT),
+		},
+	}, {
+		.desc = "2: across three mappings",
+		.old = {
+			TMAP(0, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 0),
+			TMAP(4, 6, TBO_NONE, 0),
+		},
+		.req = TMAP(1, 5, TBO_NONE, 0),
+		.num_ops = 4,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_NONE, 0), NO_MAP),
+			OP_MAP(1, 2, TBO_NONE, 0),
+			OP_REMAP(2, false, NO_MAP,
+				 TMAP(5, 6, TBO_NONE, TEST_UNIT)),
+			OP_MAP(4, 5, TBO_NONE, 0),
+		},
+		.new = {
+			TMAP(0, 1, TBO_NONE, 0),
+			TMAP(1, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 0),
+			TMAP(4, 5, TBO_NONE, 0),
+			TMAP(5, 6, TBO_NONE, TEST_UNIT),
+		},
+	}, {
+		.desc = "3: only the end inside a mapping",
+		.old = {
+			TMAP(0, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 0),
+			TMAP(4, 6, TBO_NONE, 0),
+		},
+		.req = TMAP(0, 5, TBO_NONE, 0),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(2, false, NO_MAP,
+				 TMAP(5, 6, TBO_NONE, TEST_UNIT)),
+			OP_MAP(4, 5, TBO_NONE, 0),
+		},
+		.new = {
+			TMAP(0, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 0),
+			TMAP(4, 5, TBO_NONE, 0),
+			TMAP(5, 6, TBO_NONE, TEST_UNIT),
+		},
+	}, {
+		.desc = "3: only the start inside a mapping",
+		.old = {
+			TMAP(0, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 0),
+			TMAP(4, 6, TBO_NONE, 0),
+		},
+		.req = TMAP(1, 4, TBO_NONE, 0),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_NONE, 0), NO_MAP),
+			OP_MAP(1, 2, TBO_NONE, 0),
+		},
+		.new = {
+			TMAP(0, 1, TBO_NONE, 0),
+			TMAP(1, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 0),
+			TMAP(4, 6, TBO_NONE, 0),
+		},
+	}, {
+		.desc = "4: edges on mapping boundaries",
+		.old = {
+			TMAP(0, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 0),
+		},
+		.req = TMAP(0, 4, TBO_NONE, 0),
+		.num_ops = 0,
+		.new = {
+			TMAP(0, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 0),
+		},
+	}, {
+		.desc = "5: empty VA space",
+		.req = TMAP(0, 2, TBO_NONE, 0),
+		.num_ops = 0,
+	}, {
+		.desc = "left aligned subset",
+		.old = { TMAP(0, 4, TBO_NONE, 0) },
+		.req = TMAP(0, 2, TBO_NONE, 0),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, false, NO_MAP,
+				 TMAP(2, 4, TBO_NONE, 2 * TEST_UNIT)),
+			OP_MAP(0, 2, TBO_NONE, 0),
+		},
+		.new = {
+			TMAP(0, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 2 * TEST_UNIT),
+		},
+	}, {
+		.desc = "right aligned subset",
+		.old = { TMAP(0, 4, TBO_NONE, 0) },
+		.req = TMAP(2, 4, TBO_NONE, 0),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 2, TBO_NONE, 0), NO_MAP),
+			OP_MAP(2, 4, TBO_NONE, 0),
+		},
+		.new = {
+			TMAP(0, 2, TBO_NONE, 0),
+			TMAP(2, 4, TBO_NONE, 0),
+		},
+	}, {
+		.desc = "no map for a hole",
+		.old = {
+			TMAP(0, 2, TBO_NONE, 0),
+			TMAP(4, 6, TBO_NONE, 0),
+		},
+		.req = TMAP(1, 5, TBO_NONE, 0),
+		.num_ops = 4,
+		.ops = {
+			OP_REMAP(0, false, TMAP(0, 1, TBO_NONE, 0), NO_MAP),
+			OP_MAP(1, 2, TBO_NONE, 0),
+			OP_REMAP(1, false, NO_MAP,
+				 TMAP(5, 6, TBO_NONE, TEST_UNIT)),
+			OP_MAP(4, 5, TBO_NONE, 0),
+		},
+		.new = {
+			TMAP(0, 1, TBO_NONE, 0),
+			TMAP(1, 2, TBO_NONE, 0),
+			TMAP(4, 5, TBO_NONE, 0),
+			TMAP(5, 6, TBO_NONE, TEST_UNIT),
+		},
+	}, {
+		.desc = "request inside a hole",
+		.old = {
+			TMAP(0, 1, TBO_NONE, 0),
+			TMAP(3, 4, TBO_NONE, 0),
+		},
+		.req = TMAP(1, 3, TBO_NONE, 0),
+		.num_ops = 0,
+		.new = {
+			TMAP(0, 1, TBO_NONE, 0),
+			TMAP(3, 4, TBO_NONE, 0),
+		},
+	}, {
+		.desc = "mappings with a GEM object are skipped",
+		.old = {
+			TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 4, TBO_NONE, 0),
+			TMAP(4, 6, TBO_B, TEST_OFF_M(0)),
+		},
+		.req = TMAP(1, 5, TBO_NONE, 0),
+		.num_ops = 0,
+		.new = {
+			TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 4, TBO_NONE, 0),
+			TMAP(4, 6, TBO_B, TEST_OFF_M(0)),
+		},
+	}, {
+		.desc = "sparse mapping next to a GEM mapping",
+		.old = {
+			TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 4, TBO_NONE, 0),
+		},
+		.req = TMAP(1, 3, TBO_NONE, 0),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(1, false, NO_MAP,
+				 TMAP(3, 4, TBO_NONE, TEST_UNIT)),
+			OP_MAP(2, 3, TBO_NONE, 0),
+		},
+		.new = {
+			TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 3, TBO_NONE, 0),
+			TMAP(3, 4, TBO_NONE, TEST_UNIT),
+		},
+	},
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_madvise, gpuvm_madvise_cases, desc);
+
+/*
+ * drm_gpuvm_madvise_ops_create() lists the documented ops, changing nothing,
+ * and applying them gives the documented VA space.
+ */
+static void drm_test_gpuvm_madvise_ops_create(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	struct drm_gpuvm_map_req req;
+	struct drm_gpuva_ops *ops;
+	struct drm_gpuva_op *op;
+	struct drm_gpuvm *vm;
+
+	vm = sm_setup(test, c, old);
+	req = sm_req(priv, &c->req);
+
+	ops = drm_gpuvm_madvise_ops_create(vm, &req);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ops);
+	sm_ops_to_steps(test, ops);
+	sm_check_steps(test, c, old);
+	sm_check_layout(test, vm, c->old);
+
+	drm_gpuva_for_each_op(op, ops)
+		KUNIT_EXPECT_EQ(test, gpuvm_test_apply(priv, op), 0);
+	drm_gpuva_ops_free(vm, ops);
+	KUNIT_EXPECT_EQ(test, priv->op_frees, c->num_ops);
+	sm_check_layout(test, vm, c->new);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_prefetch_ops_create() lists one prefetch op per mapping
+ * overlapping the range, in address order and with or without a GEM object,
+ * and splits nothing. A failing ::op_alloc gives ERR_PTR(-ENOMEM).
+ */
+static void drm_test_gpuvm_prefetch_ops_create(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *gpuvas[3], *outside;
+	struct drm_gem_object *obj;
+	struct drm_gpuva_ops *ops;
+	struct drm_gpuva_op *op;
+	struct drm_gpuvm *vm;
+	unsigned int i = 0;
+
+	vm = gpuvm_test_vm_create(test, 0);
+	obj = gpuvm_test_gem_create(test, false);
+	gpuvas[0] = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), 2 * TEST_UNIT,
+					 obj, TEST_OFF_N(0));
+	gpuvas[1] = gpuvm_test_va_insert(test, vm, TEST_ADDR(3), TEST_UNIT,
+					 NULL, 0);
+	gpuvas[2] = gpuvm_test_va_insert(test, vm, TEST_ADDR(4), 2 * TEST_UNIT,
+					 obj, TEST_OFF_N(4));
+	outside = gpuvm_test_va_insert(test, vm, TEST_ADDR(6), TEST_UNIT, obj,
+				       TEST_OFF_N(6));
+
+	ops = drm_gpuvm_prefetch_ops_create(vm, TEST_ADDR(1), 4 * TEST_UNIT);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ops);
+	drm_gpuva_for_each_op(op, ops) {
+		KUNIT_EXPECT_EQ_MSG(test, op->op, DRM_GPUVA_OP_PREFETCH,
+				    "op %u", i);
+		if (i < ARRAY_SIZE(gpuvas))
+			KUNIT_EXPECT_PTR_EQ_MSG(test, op->prefetch.va,
+						gpuvas[i], "op %u", i);
+		KUNIT_EXPECT_PTR_NE(test, op->prefetch.va, outside);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(gpuvas));
+	KUNIT_EXPECT_EQ(test, priv->op_allocs, ARRAY_SIZE(gpuvas));
+	drm_gpuva_ops_free(vm, ops);
+	KUNIT_EXPECT_EQ(test, priv->op_frees, ARRAY_SIZE(gpuvas));
+
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_ADDR(0),
+						 2 * TEST_UNIT), gpuvas[0]);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_ADDR(4),
+						 2 * TEST_UNIT), gpuvas[2]);
+
+	/* A range without mappings gives an empty list. */
+	ops = drm_gpuvm_prefetch_ops_create(vm, TEST_ADDR(7), TEST_UNIT);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ops);
+	KUNIT_EXPECT_TRUE(test, list_empty(&ops->list));
+	drm_gpuva_ops_free(vm, ops);
+
+	for (i = 0; i < ARRAY_SIZE(gpuvas); i++) {
+		priv->op_alloc_calls = 0;
+		priv->fail_op_alloc_at = i;
+		ops = drm_gpuvm_prefetch_ops_create(vm, TEST_ADDR(0),
+						    6 * TEST_UNIT);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(ops), -ENOMEM,
+				    "op %u failing", i);
+		KUNIT_EXPECT_EQ_MSG(test, priv->op_frees, priv->op_allocs,
+				    "op %u failing", i);
+		if (!IS_ERR_OR_NULL(ops))
+			drm_gpuva_ops_free(vm, ops);
+	}
+	priv->fail_op_alloc_at = UINT_MAX;
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* Expect @exec to hold exactly the locks of @objs, in this order. */
+static void gpuvm_test_expect_locked(struct kunit *test, struct drm_exec *exec,
+				     struct drm_gem_object * const *objs,
+				     unsigned int num)
+{
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, exec->num_objects, num);
+	for (i = 0; i < min(num, exec->num_objects); i++) {
+		KUNIT_EXPECT_PTR_EQ_MSG(test, exec->objects[i], objs[i],
+					"locked object %u", i);
+		KUNIT_EXPECT_TRUE_MSG(test, dma_resv_is_locked(objs[i]->resv),
+				      "locked object %u", i);
+	}
+}
+
+/*
+ * The layout of the exec lock tests, in units: a at 0-2, b at 2-3, sparse
+ * mappings at 3-4 and 4-6, c at 7-8. Returns the VM.
+ */
+static struct drm_gpuvm *sm_exec_setup(struct kunit *test,
+				       struct drm_gem_object **objs)
+{
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	vm = gpuvm_test_vm_create(test, 0);
+	for (i = 0; i < 3; i++)
+		objs[i] = gpuvm_test_gem_create(test, false);
+
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(0), 2 * TEST_UNIT, objs[0],
+			     TEST_OFF_N(0));
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(2), TEST_UNIT, objs[1],
+			     TEST_OFF_M(0));
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(3), TEST_UNIT, NULL, 0);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(4), 2 * TEST_UNIT, NULL, 0);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(7), TEST_UNIT, objs[2],
+			     TEST_OFF_N(0));
+
+	return vm;
+}
+
+/* Nothing of the sm_exec_setup() layout was changed. */
+static void sm_exec_check_layout(struct kunit *test, struct drm_gpuvm *vm)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+
+	KUNIT_EXPECT_EQ(test, priv->num_steps, 0);
+	KUNIT_EXPECT_NOT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(0),
+						   2 * TEST_UNIT));
+	KUNIT_EXPECT_NOT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(2),
+						   TEST_UNIT));
+	KUNIT_EXPECT_NOT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(3),
+						   TEST_UNIT));
+	KUNIT_EXPECT_NOT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(4),
+						   2 * TEST_UNIT));
+	KUNIT_EXPECT_NOT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(7),
+						   TEST_UNIT));
+}
+
+/*
+ * Lock for the map requests @first and then @second, if any, in one drm_exec
+ * loop the way a driver's VM_BIND does. Returns the error of @first, the one
+ * of @second goes to @second_ret and the locks @first took to @num_first.
+ */
+static int sm_exec_lock_maps(struct drm_exec *exec, u32 flags,
+			     struct drm_gpuvm *vm,
+			     struct drm_gpuvm_map_req *first,
+			     struct drm_gpuvm_map_req *second,
+			     int *second_ret, unsigned int *num_first)
+{
+	int ret = 0;
+
+	*second_ret = -EINVAL;
+	*num_first = 0;
+	drm_exec_init(exec, flags, 0);
+	drm_exec_until_all_locked(exec) {
+		ret = drm_gpuvm_sm_map_exec_lock(vm, exec, 1, first);
+		drm_exec_retry_on_contention(exec);
+		if (ret || !second)
+			break;
+
+		*num_first = exec->num_objects;
+		*second_ret = drm_gpuvm_sm_map_exec_lock(vm, exec, 1, second);
+		drm_exec_retry_on_contention(exec);
+	}
+
+	return ret;
+}
+
+/*
+ * drm_gpuvm_sm_map_exec_lock() prepares the requested BO, then locks the BOs
+ * of the mappings the request would unmap or split, in step order, without
+ * calling the driver's step callbacks. Several requests share one drm_exec
+ * with DRM_EXEC_IGNORE_DUPLICATES; without it, a BO seen twice fails.
+ */
+static void drm_test_gpuvm_sm_map_exec_lock(struct kunit *test)
+{
+	struct drm_gpuvm_map_req map_c = {
+		.map.va.addr = TEST_ADDR(1),
+		.map.va.range = TEST_UNIT,
+		.map.gem.offset = TEST_OFF_M(1),
+	};
+	struct drm_gpuvm_map_req map_sparse = {
+		.map.va.addr = TEST_ADDR(1),
+		.map.va.range = 4 * TEST_UNIT,
+	};
+	struct drm_gem_object *objs[3], *a, *b, *c;
+	unsigned int num_first;
+	struct drm_exec exec;
+	struct drm_gpuvm *vm;
+	int ret, dup;
+
+	vm = sm_exec_setup(test, objs);
+	a = objs[0];
+	b = objs[1];
+	c = objs[2];
+	map_c.map.gem.obj = c;
+
+	ret = sm_exec_lock_maps(&exec, DRM_EXEC_IGNORE_DUPLICATES, vm, &map_c,
+				&map_sparse, &dup, &num_first);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, dup, 0);
+	/* c is mapped and a split, the second request adds b. */
+	KUNIT_EXPECT_EQ(test, num_first, 2);
+	gpuvm_test_expect_locked(test, &exec,
+				 (struct drm_gem_object *[]){ c, a, b }, 3);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_EQ(test, gem_refs(a), 2);
+	drm_exec_fini(&exec);
+
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(a->resv));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(b->resv));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(c->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(a), 1);
+
+	ret = sm_exec_lock_maps(&exec, 0, vm, &map_c, &map_sparse, &dup,
+				&num_first);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, dup, -EALREADY);
+	drm_exec_fini(&exec);
+
+	/* An invalid range is refused after the requested BO was locked. */
+	map_c.map.va.addr = TEST_VM_END;
+	ret = sm_exec_lock_maps(&exec, 0, vm, &map_c, NULL, &dup, &num_first);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	gpuvm_test_expect_locked(test, &exec,
+				 (struct drm_gem_object *[]){ c }, 1);
+	drm_exec_fini(&exec);
+
+	sm_exec_check_layout(test, vm);
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+/* Lock for the unmap of @addr to @addr + @range in a drm_exec loop. */
+static int sm_exec_lock_unmap(struct drm_exec *exec, struct drm_gpuvm *vm,
+			      u64 addr, u64 range)
+{
+	int ret = 0;
+
+	drm_exec_init(exec, 0, 0);
+	drm_exec_until_all_locked(exec) {
+		ret = drm_gpuvm_sm_unmap_exec_lock(vm, exec, addr, range);
+		drm_exec_retry_on_contention(exec);
+	}
+
+	return ret;
+}
+
+/*
+ * drm_gpuvm_sm_unmap_exec_lock() locks the BOs of the mappings the unmap
+ * would remove or split, and nothing else.
+ */
+static void drm_test_gpuvm_sm_unmap_exec_lock(struct kunit *test)
+{
+	struct drm_gem_object *objs[3];
+	struct drm_exec exec;
+	struct drm_gpuvm *vm;
+
+	vm = sm_exec_setup(test, objs);
+
+	KUNIT_EXPECT_EQ(test, sm_exec_lock_unmap(&exec, vm, TEST_ADDR(1),
+						 4 * TEST_UNIT), 0);
+	gpuvm_test_expect_locked(test, &exec,
+				 (struct drm_gem_object *[]){ objs[0], objs[1] },
+				 2);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(objs[2]->resv));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	drm_exec_fini(&exec);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(objs[0]->resv));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(objs[1]->resv));
+
+	/* Sparse mappings only: nothing to lock. */
+	KUNIT_EXPECT_EQ(test, sm_exec_lock_unmap(&exec, vm, TEST_ADDR(3),
+						 2 * TEST_UNIT), 0);
+	KUNIT_EXPECT_EQ(test, exec.num_objects, 0);
+	drm_exec_fini(&exec);
+
+	KUNIT_EXPECT_EQ(test, sm_exec_lock_unmap(&exec, vm, TEST_RSV_START,
+						 SZ_4K), -EINVAL);
+	KUNIT_EXPECT_EQ(test, exec.num_objects, 0);
+	drm_exec_fini(&exec);
+
+	sm_exec_check_layout(test, vm);
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
 static struct kunit_case drm_gpuvm_sm_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_map, gpuvm_sm_map_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_map_ops_create,
@@ -2340,6 +2850,11 @@ static struct kunit_case drm_gpuvm_sm_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_sm_missing_ops),
 	KUNIT_CASE(drm_test_gpuvm_sm_map_ops_create_enomem),
 	KUNIT_CASE(drm_test_gpuvm_sm_unmap_ops_create_enomem),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_madvise_ops_create,
+			 gpuvm_madvise_gen_params),
+	KUNIT_CASE(drm_test_gpuvm_prefetch_ops_create),
+	KUNIT_CASE(drm_test_gpuvm_sm_map_exec_lock),
+	KUNIT_CASE(drm_test_gpuvm_sm_unmap_exec_lock),
 	{}
 };
 
@@ -2724,6 +3239,629 @@ static void drm_test_gpuvm_exec_lock_extobjs(struct kunit *test)
 
 	gpuvm_test_bo_put(test, vm_private);
 	gpuvm_test_bo_put(test, vm_ext);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_prepare_vm() locks the VM's resv object and holds a reference
+ * to it until drm_exec_fini(); preparing it twice fails with -EALREADY.
+ */
+static void drm_test_gpuvm_prepare_vm(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	int ret = -EINVAL, dup = -EINVAL;
+	struct drm_exec exec;
+	struct drm_gpuvm *vm;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	refs = gem_refs(priv->r_obj);
+
+	drm_exec_init(&exec, 0, 0);
+	drm_exec_until_all_locked(&exec) {
+		ret = drm_gpuvm_prepare_vm(vm, &exec, 0);
+		drm_exec_retry_on_contention(&exec);
+		if (ret)
+			break;
+
+		dup = drm_gpuvm_prepare_vm(vm, &exec, 1);
+		drm_exec_retry_on_contention(&exec);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, dup, -EALREADY);
+	gpuvm_test_expect_locked(test, &exec,
+				 (struct drm_gem_object *[]){ priv->r_obj }, 1);
+	KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_EQ(test, gem_refs(priv->r_obj), refs + 1);
+	drm_exec_fini(&exec);
+
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_EQ(test, gem_refs(priv->r_obj), refs);
+
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_prepare_objects() locks the BOs on the VM's extobj list only. A
+ * failing walk drops its vm_bo reference and leaves the list intact.
+ */
+static void drm_test_gpuvm_prepare_objects(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_ext, *vm_unlisted;
+	struct drm_gem_object *ext, *unlisted;
+	int ret = -EINVAL, dup = -EINVAL;
+	struct drm_exec exec;
+	struct drm_gpuvm *vm;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	ext = gpuvm_test_gem_create(test, false);
+	unlisted = gpuvm_test_gem_create(test, false);
+	vm_ext = gpuvm_test_bo_obtain(test, vm, ext);
+	vm_unlisted = gpuvm_test_bo_obtain(test, vm, unlisted);
+
+	gpuvm_test_lock(test, vm, ext);
+	drm_gpuvm_bo_extobj_add(vm_ext);
+	gpuvm_test_unlock(test);
+	refs = gem_refs(ext);
+
+	drm_exec_init(&exec, 0, 0);
+	drm_exec_until_all_locked(&exec) {
+		ret = drm_gpuvm_prepare_vm(vm, &exec, 0);
+		drm_exec_retry_on_contention(&exec);
+		if (ret)
+			break;
+
+		ret = drm_gpuvm_prepare_objects(vm, &exec, 1);
+		drm_exec_retry_on_contention(&exec);
+		if (ret)
+			break;
+
+		dup = drm_gpuvm_prepare_objects(vm, &exec, 0);
+		drm_exec_retry_on_contention(&exec);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, dup, -EALREADY);
+	gpuvm_test_expect_locked(test, &exec,
+				 (struct drm_gem_object *[]){ priv->r_obj, ext },
+				 2);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(unlisted->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(ext), refs + 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_ext->kref), 1);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&vm->extobj.list));
+	KUNIT_EXPECT_TRUE(test, on_extobj_list(vm_ext));
+	drm_exec_fini(&exec);
+
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(ext->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(ext), refs);
+
+	gpuvm_test_bo_put(test, vm_unlisted);
+	gpuvm_test_bo_put(test, vm_ext);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_prepare_range() locks the BOs mapped in the range, in address
+ * order, skipping sparse mappings; a private BO locks the VM's resv.
+ */
+static void drm_test_gpuvm_prepare_range(struct kunit *test)
+{
+	struct drm_gem_object *ext, *private;
+	int ret = -EINVAL, dup = -EINVAL;
+	struct drm_exec exec;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, 0);
+	ext = gpuvm_test_gem_create(test, false);
+	private = gpuvm_test_gem_create(test, true);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, NULL, 0);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(1), TEST_UNIT, ext, 0);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(2), TEST_UNIT, private, 0);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(4), TEST_UNIT, ext,
+			     TEST_UNIT);
+
+	drm_exec_init(&exec, 0, 0);
+	drm_exec_until_all_locked(&exec) {
+		ret = drm_gpuvm_prepare_range(vm, &exec, TEST_ADDR(0),
+					      4 * TEST_UNIT, 0);
+		drm_exec_retry_on_contention(&exec);
+		if (ret)
+			break;
+
+		/* The second mapping of ext. */
+		dup = drm_gpuvm_prepare_range(vm, &exec, TEST_ADDR(4),
+					      TEST_UNIT, 1);
+		drm_exec_retry_on_contention(&exec);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, dup, -EALREADY);
+	gpuvm_test_expect_locked(test, &exec,
+				 (struct drm_gem_object *[]){ ext, private },
+				 2);
+	KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_EQ(test, gem_refs(ext), 2);
+	drm_exec_fini(&exec);
+
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(ext->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(ext), 1);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+struct gpuvm_test_extra {
+	struct kunit *test;
+	struct drm_gem_object *obj;
+	unsigned int calls;
+	int ret;
+};
+
+/* drm_gpuvm_exec::extra.fn, runs with the VM and its extobjs locked. */
+static int gpuvm_test_exec_extra(struct drm_gpuvm_exec *vm_exec)
+{
+	struct gpuvm_test_extra *extra = vm_exec->extra.priv;
+	struct drm_gpuvm *vm = vm_exec->vm;
+	struct drm_gpuvm_bo *vm_bo;
+
+	extra->calls++;
+	KUNIT_EXPECT_TRUE(extra->test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	list_for_each_entry(vm_bo, &vm->extobj.list, list.entry.extobj)
+		KUNIT_EXPECT_TRUE(extra->test,
+				  dma_resv_is_locked(vm_bo->obj->resv));
+	if (extra->ret)
+		return extra->ret;
+
+	return drm_exec_prepare_obj(&vm_exec->exec, extra->obj,
+				    vm_exec->num_fences);
+}
+
+/*
+ * drm_gpuvm_exec_lock() calls ::extra.fn after locking the VM and its
+ * extobjs; an error of it is returned with everything unlocked.
+ */
+static void drm_test_gpuvm_exec_lock_extra(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct gpuvm_test_extra extra = { .test = test };
+	struct drm_gpuvm_exec vm_exec = {};
+	struct drm_gem_object *ext, *obj;
+	struct drm_gpuvm_bo *vm_ext;
+	struct drm_gpuvm *vm;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	ext = gpuvm_test_gem_create(test, false);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_ext = gpuvm_test_bo_obtain(test, vm, ext);
+	gpuvm_test_lock(test, vm, ext);
+	drm_gpuvm_bo_extobj_add(vm_ext);
+	gpuvm_test_unlock(test);
+	refs = gem_refs(ext);
+
+	extra.obj = obj;
+	vm_exec.vm = vm;
+	vm_exec.num_fences = 2;
+	vm_exec.extra.fn = gpuvm_test_exec_extra;
+	vm_exec.extra.priv = &extra;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock(&vm_exec), 0);
+	KUNIT_EXPECT_GE(test, extra.calls, 1);
+	gpuvm_test_expect_locked(test, &vm_exec.exec,
+				 (struct drm_gem_object *[]){ priv->r_obj, ext,
+							      obj }, 3);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	drm_gpuvm_exec_unlock(&vm_exec);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(obj->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+
+	extra.calls = 0;
+	extra.ret = -ENOSPC;
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_exec_lock(&vm_exec), -ENOSPC);
+	KUNIT_EXPECT_GE(test, extra.calls, 1);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(ext->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(ext), refs);
+
+	gpuvm_test_bo_put(test, vm_ext);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_exec_lock_array() locks the VM's resv, its extobjs and then the
+ * given objects; an object locked twice fails with -EALREADY, leaving
+ * nothing locked, unless DRM_EXEC_IGNORE_DUPLICATES is set.
+ */
+static void drm_test_gpuvm_exec_lock_array(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_exec vm_exec = {};
+	struct drm_gem_object *ext, *obj;
+	struct drm_gem_object *objs[2];
+	struct drm_gpuvm_bo *vm_ext;
+	struct drm_gpuvm *vm;
+	unsigned int refs;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	ext = gpuvm_test_gem_create(test, false);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_ext = gpuvm_test_bo_obtain(test, vm, ext);
+	gpuvm_test_lock(test, vm, ext);
+	drm_gpuvm_bo_extobj_add(vm_ext);
+	gpuvm_test_unlock(test);
+	refs = gem_refs(ext);
+
+	vm_exec.vm = vm;
+	vm_exec.num_fences = 1;
+	objs[0] = obj;
+	objs[1] = ext;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock_array(&vm_exec, objs, 1), 0);
+	gpuvm_test_expect_locked(test, &vm_exec.exec,
+				 (struct drm_gem_object *[]){ priv->r_obj, ext,
+							      obj }, 3);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	drm_gpuvm_exec_unlock(&vm_exec);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(ext->resv));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(obj->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_exec_lock_array(&vm_exec, objs, 2),
+			-EALREADY);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(ext->resv));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(obj->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(ext), refs);
+
+	vm_exec.flags = DRM_EXEC_IGNORE_DUPLICATES;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock_array(&vm_exec, objs, 2), 0);
+	gpuvm_test_expect_locked(test, &vm_exec.exec,
+				 (struct drm_gem_object *[]){ priv->r_obj, ext,
+							      obj }, 3);
+	drm_gpuvm_exec_unlock(&vm_exec);
+
+	gpuvm_test_bo_put(test, vm_ext);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_exec_lock_range() locks the BOs mapped in the range only, not
+ * the VM's resv. A BO mapped twice needs DRM_EXEC_IGNORE_DUPLICATES, else
+ * -EALREADY is returned with nothing locked.
+ */
+static void drm_test_gpuvm_exec_lock_range(struct kunit *test)
+{
+	struct drm_gpuvm_exec vm_exec = {};
+	struct drm_gem_object *a, *b;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, 0);
+	a = gpuvm_test_gem_create(test, false);
+	b = gpuvm_test_gem_create(test, false);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, a, 0);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(1), TEST_UNIT, a, TEST_UNIT);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(2), TEST_UNIT, NULL, 0);
+	gpuvm_test_va_insert(test, vm, TEST_ADDR(4), TEST_UNIT, b, 0);
+
+	vm_exec.vm = vm;
+	vm_exec.num_fences = 1;
+	vm_exec.flags = DRM_EXEC_IGNORE_DUPLICATES;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock_range(&vm_exec, TEST_ADDR(0),
+							4 * TEST_UNIT), 0);
+	gpuvm_test_expect_locked(test, &vm_exec.exec,
+				 (struct drm_gem_object *[]){ a }, 1);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(b->resv));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_EQ(test, gem_refs(a), 2);
+	drm_gpuvm_exec_unlock(&vm_exec);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(a->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(a), 1);
+
+	vm_exec.flags = 0;
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_exec_lock_range(&vm_exec, TEST_ADDR(0),
+							4 * TEST_UNIT),
+			-EALREADY);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(a->resv));
+	KUNIT_EXPECT_EQ(test, gem_refs(a), 1);
+
+	gpuvm_test_remove_all(vm);
+	drm_gpuvm_put(vm);
+}
+
+static const char *gpuvm_test_fence_name(struct dma_fence *fence)
+{
+	return "gpuvm-test";
+}
+
+static const struct dma_fence_ops gpuvm_test_fence_ops = {
+	.get_driver_name = gpuvm_test_fence_name,
+	.get_timeline_name = gpuvm_test_fence_name,
+};
+
+/* The usage of the only fence of the locked @resv, -ENOENT without one. */
+static int resv_fence_usage(struct kunit *test, struct dma_resv *resv,
+			    struct dma_fence *fence)
+{
+	struct dma_resv_iter cursor;
+	struct dma_fence *f;
+	int usage = -ENOENT;
+
+	dma_resv_for_each_fence(&cursor, resv, DMA_RESV_USAGE_BOOKKEEP, f) {
+		KUNIT_EXPECT_PTR_EQ(test, f, fence);
+		KUNIT_EXPECT_EQ(test, usage, -ENOENT);
+		usage = dma_resv_iter_usage(&cursor);
+	}
+
+	return usage;
+}
+
+/*
+ * drm_gpuvm_resv_add_fence() adds the fence to every resv locked by the
+ * drm_exec: with the private usage to the VM's resv, shared by private BOs,
+ * and with the extobj usage to the extobjs' resvs.
+ */
+static void drm_test_gpuvm_resv_add_fence(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_ext, *vm_unlisted, *vm_private;
+	struct drm_gem_object *ext, *unlisted, *private;
+	struct drm_gpuvm_exec vm_exec = {};
+	struct dma_resv *vm_resv;
+	struct dma_fence *fence;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	vm_resv = drm_gpuvm_resv(vm);
+	ext = gpuvm_test_gem_create(test, false);
+	unlisted = gpuvm_test_gem_create(test, false);
+	private = gpuvm_test_gem_create(test, true);
+	vm_ext = gpuvm_test_bo_obtain(test, vm, ext);
+	vm_unlisted = gpuvm_test_bo_obtain(test, vm, unlisted);
+	vm_private = gpuvm_test_bo_obtain(test, vm, private);
+	gpuvm_test_lock(test, vm, ext);
+	drm_gpuvm_bo_extobj_add(vm_ext);
+	gpuvm_test_unlock(test);
+
+	fence = kzalloc_obj(*fence);
+	KUNIT_ASSERT_NOT_NULL(test, fence);
+	dma_fence_init(fence, &gpuvm_test_fence_ops, NULL,
+		       dma_fence_context_alloc(1), 1);
+
+	vm_exec.vm = vm;
+	vm_exec.num_fences = 1;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock(&vm_exec), 0);
+	drm_gpuvm_resv_add_fence(vm, &vm_exec.exec, fence,
+				 DMA_RESV_USAGE_BOOKKEEP,
+				 DMA_RESV_USAGE_WRITE);
+	KUNIT_EXPECT_EQ(test, resv_fence_usage(test, vm_resv, fence),
+			DMA_RESV_USAGE_BOOKKEEP);
+	KUNIT_EXPECT_EQ(test, resv_fence_usage(test, ext->resv, fence),
+			DMA_RESV_USAGE_WRITE);
+	drm_gpuvm_exec_unlock(&vm_exec);
+
+	/* One reference per resv, plus ours. */
+	KUNIT_EXPECT_EQ(test, kref_read(&fence->refcount), 3);
+	KUNIT_EXPECT_PTR_EQ(test, private->resv, vm_resv);
+	KUNIT_EXPECT_FALSE(test, dma_resv_test_signaled(vm_resv,
+							DMA_RESV_USAGE_BOOKKEEP));
+	KUNIT_EXPECT_TRUE(test, dma_resv_test_signaled(vm_resv,
+						       DMA_RESV_USAGE_READ));
+	KUNIT_EXPECT_FALSE(test, dma_resv_test_signaled(ext->resv,
+							DMA_RESV_USAGE_WRITE));
+	KUNIT_EXPECT_TRUE(test, dma_resv_test_signaled(ext->resv,
+						       DMA_RESV_USAGE_KERNEL));
+	KUNIT_EXPECT_TRUE(test, dma_resv_test_signaled(unlisted->resv,
+						       DMA_RESV_USAGE_BOOKKEEP));
+
+	dma_fence_signal(fence);
+	KUNIT_EXPECT_TRUE(test, dma_resv_test_signaled(vm_resv,
+						       DMA_RESV_USAGE_BOOKKEEP));
+	KUNIT_EXPECT_TRUE(test, dma_resv_test_signaled(ext->resv,
+						       DMA_RESV_USAGE_BOOKKEEP));
+	dma_fence_put(fence);
+
+	gpuvm_test_bo_put(test, vm_private);
+	gpuvm_test_bo_put(test, vm_unlisted);
+	gpuvm_test_bo_put(test, vm_ext);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_exec_lock() followed by drm_gpuvm_validate() validates an
+ * evicted extobj once. With DRM_GPUVM_RESV_PROTECTED the extobj is only put
+ * on the evict list by drm_gpuvm_prepare_objects().
+ */
+static void drm_test_gpuvm_exec_lock_validate(struct kunit *test)
+{
+	bool listed = !(param_flags(test) & DRM_GPUVM_RESV_PROTECTED);
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_exec vm_exec = {};
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	drm_gpuvm_bo_evict(vm_bo, true);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_EQ(test, on_evict_list(vm_bo), listed);
+
+	vm_exec.vm = vm;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock(&vm_exec), 0);
+	KUNIT_EXPECT_TRUE(test, on_evict_list(vm_bo));
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_validate(vm, &vm_exec.exec), 0);
+	drm_gpuvm_exec_unlock(&vm_exec);
+
+	KUNIT_EXPECT_EQ(test, priv->validates, 1);
+	KUNIT_EXPECT_EQ(test, to_test_bo(vm_bo)->validated, 1);
+	KUNIT_EXPECT_FALSE(test, vm_bo->evicted);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->evict.list));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+
+	gpuvm_test_bo_put(test, vm_bo);
+	drm_gpuvm_put(vm);
+}
+
+static int gpuvm_test_vm_bo_validate_fail(struct drm_gpuvm_bo *vm_bo,
+					  struct drm_exec *exec)
+{
+	to_test_vm(vm_bo->vm)->priv->validates++;
+
+	return -ENOSPC;
+}
+
+/* The mock driver with a ::vm_bo_validate that always fails. */
+static const struct drm_gpuvm_ops gpuvm_test_ops_validate_fail = {
+	.vm_free = gpuvm_test_vm_free,
+	.vm_bo_alloc = gpuvm_test_vm_bo_alloc,
+	.vm_bo_free = gpuvm_test_vm_bo_free,
+	.vm_bo_validate = gpuvm_test_vm_bo_validate_fail,
+};
+
+/*
+ * An error of ::vm_bo_validate stops drm_gpuvm_validate() and is returned;
+ * the evicted vm_bos stay evicted and listed, and no reference is leaked.
+ */
+static void drm_test_gpuvm_validate_error(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo_a, *vm_bo_b;
+	struct drm_gem_object *a, *b;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_init(test, "validate-fail", param_flags(test),
+				TEST_VM_START, TEST_VM_RANGE, TEST_RSV_START,
+				TEST_RSV_RANGE, &gpuvm_test_ops_validate_fail);
+	a = gpuvm_test_gem_create(test, true);
+	b = gpuvm_test_gem_create(test, true);
+	vm_bo_a = gpuvm_test_bo_obtain(test, vm, a);
+	vm_bo_b = gpuvm_test_bo_obtain(test, vm, b);
+
+	gpuvm_test_lock(test, vm, NULL);
+	drm_gpuvm_bo_evict(vm_bo_a, true);
+	drm_gpuvm_bo_evict(vm_bo_b, true);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_validate(vm, NULL), -ENOSPC);
+	gpuvm_test_unlock(test);
+
+	KUNIT_EXPECT_EQ(test, priv->validates, 1);
+	KUNIT_EXPECT_TRUE(test, vm_bo_a->evicted);
+	KUNIT_EXPECT_TRUE(test, vm_bo_b->evicted);
+	KUNIT_EXPECT_TRUE(test, on_evict_list(vm_bo_a));
+	KUNIT_EXPECT_TRUE(test, on_evict_list(vm_bo_b));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo_a->kref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo_b->kref), 1);
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo_b));
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo_a));
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->evict.list));
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_bo_unmap_ops_create() lists an unmap op, keep unset, for each
+ * mapping linked to the vm_bo, in link order, and changes nothing; a failing
+ * ::op_alloc gives ERR_PTR(-ENOMEM). Applying the ops unmaps the BO.
+ */
+static void drm_test_gpuvm_bo_unmap_ops_create(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo, *vm_other;
+	struct drm_gem_object *obj, *other;
+	struct drm_gpuva *gpuvas[2], *va;
+	struct drm_gpuva_ops *ops;
+	struct drm_gpuva_op *op;
+	struct drm_gpuvm *vm;
+	unsigned int i = 0;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	other = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	vm_other = gpuvm_test_bo_obtain(test, vm, other);
+	gpuvas[0] = gpuvm_test_va_insert(test, vm, TEST_ADDR(2), TEST_UNIT,
+					 obj, 0);
+	gpuvas[1] = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT,
+					 obj, TEST_UNIT);
+	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(1), TEST_UNIT, other, 0);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(gpuvas[0], vm_bo);
+	drm_gpuva_link(gpuvas[1], vm_bo);
+	gpuvm_test_unlock(test);
+	gpuvm_test_lock(test, vm, other);
+	drm_gpuva_link(va, vm_other);
+	gpuvm_test_unlock(test);
+
+	gpuvm_test_lock(test, vm, obj);
+	ops = drm_gpuvm_bo_unmap_ops_create(vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ops);
+	drm_gpuva_for_each_op(op, ops) {
+		KUNIT_EXPECT_EQ_MSG(test, op->op, DRM_GPUVA_OP_UNMAP,
+				    "op %u", i);
+		if (i < ARRAY_SIZE(gpuvas))
+			KUNIT_EXPECT_PTR_EQ_MSG(test, op->unmap.va, gpuvas[i],
+						"op %u", i);
+		KUNIT_EXPECT_FALSE_MSG(test, op->unmap.keep, "op %u", i);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(gpuvas));
+	KUNIT_EXPECT_EQ(test, priv->op_allocs, ARRAY_SIZE(gpuvas));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 3);
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_ADDR(2), TEST_UNIT),
+			    gpuvas[0]);
+
+	for (i = 0; i < ARRAY_SIZE(gpuvas); i++) {
+		struct drm_gpuva_ops *failed;
+
+		priv->op_alloc_calls = 0;
+		priv->fail_op_alloc_at = i;
+		gpuvm_test_lock(test, vm, obj);
+		failed = drm_gpuvm_bo_unmap_ops_create(vm_bo);
+		gpuvm_test_unlock(test);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(failed), -ENOMEM,
+				    "op %u failing", i);
+		/* Only the ops listed above are left. */
+		KUNIT_EXPECT_EQ_MSG(test, priv->op_allocs - priv->op_frees,
+				    ARRAY_SIZE(gpuvas), "op %u failing", i);
+		if (!IS_ERR_OR_NULL(failed))
+			drm_gpuva_ops_free(vm, failed);
+	}
+	priv->fail_op_alloc_at = UINT_MAX;
+
+	/* Apply the ops the way a driver would. */
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_for_each_op(op, ops) {
+		drm_gpuva_unmap(&op->unmap);
+		drm_gpuva_unlink(op->unmap.va);
+	}
+	gpuvm_test_unlock(test);
+	drm_gpuva_ops_free(vm, ops);
+	KUNIT_EXPECT_EQ(test, priv->op_frees, priv->op_allocs);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(2), TEST_UNIT));
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(0), TEST_UNIT));
+	KUNIT_EXPECT_PTR_EQ(test, drm_gpuva_find(vm, TEST_ADDR(1), TEST_UNIT),
+			    va);
+
+	/* Nothing is linked any more. */
+	gpuvm_test_lock(test, vm, obj);
+	ops = drm_gpuvm_bo_unmap_ops_create(vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ops);
+	KUNIT_EXPECT_TRUE(test, list_empty(&ops->list));
+	drm_gpuva_ops_free(vm, ops);
+
+	gpuvm_test_lock(test, vm, other);
+	drm_gpuva_unlink(va);
+	gpuvm_test_unlock(test);
+	gpuvm_test_bo_put(test, vm_other);
+	gpuvm_test_bo_put(test, vm_bo);
+	gpuvm_test_remove_all(vm);
 	drm_gpuvm_put(vm);
 }
 
@@ -3216,6 +4354,18 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_extobj_add, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_extobj_private, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_exec_lock_extobjs,
+			 gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_prepare_vm, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_prepare_objects, gpuvm_flags_gen_params),
+	KUNIT_CASE(drm_test_gpuvm_prepare_range),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_exec_lock_extra, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_exec_lock_array, gpuvm_flags_gen_params),
+	KUNIT_CASE(drm_test_gpuvm_exec_lock_range),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_resv_add_fence, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_exec_lock_validate,
+			 gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_validate_error, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_unmap_ops_create,
 			 gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_evict_private,
 			 gpuvm_flags_gen_params),
