@@ -34,7 +34,7 @@ for k in $(seq 1 "$n"); do
 	# shellcheck disable=SC2086
 	if sum=$("$TOP/scripts/summary.py" "$log/kunit.json" "$log/test.log" $require --known "$TOP/kunit/upstream-splats") &&
 		[ "$warns" = 0 ]; then
-		echo "PASS $k/$n $subject: W=1 clean ($objs); $(grep '^RESULT' <<<"$sum")"
+		echo "PASS $k/$n $subject: W=1 clean (${objs//$'\n'/ }); $(grep '^RESULT' <<<"$sum")"
 	else
 		echo "FAIL $k/$n $subject: W=1 warnings $warns; $(grep '^RESULT' <<<"$sum")"
 		grep 'warning:' "$log/w1.log" | head -n 5
