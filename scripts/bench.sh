@@ -41,16 +41,6 @@ KERNELS="base patched"
 cc=gcc
 command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
 
-# first_error LOG: the first line of a kunit.py build log that names the
-# problem, as kunit.sh finds it.
-first_error() {
-	if grep -q 'Not all Kconfig options' "$1"; then
-		echo "configuration: $(grep -m1 '^Missing:' "$1" || echo 'options missing')"
-		return
-	fi
-	grep -m1 -E '(^|[^A-Za-z])(error|Error|ERROR)[: ]' "$1" || tail -n 1 "$1"
-}
-
 # write_file FILE: write stdin to FILE unless FILE holds that already, so
 # that an unchanged worktree keeps its time stamps and is not rebuilt.
 write_file() {
@@ -142,7 +132,7 @@ build() {
 	(cd "$wt" && with_build_lock python3 tools/testing/kunit/kunit.py build --arch=um \
 		--build_dir="$bdir" --kunitconfig=drivers/gpu/drm/tests --kunitconfig="$FRAG" \
 		--make_options "CC=$cc" --jobs="$(nproc)") >"$log" 2>&1 ||
-		die "$kernel kernel: build failed: $(first_error "$log") (full log: $log)"
+		die "$kernel kernel: build failed: $(kunit_first_error "$log" | grep . || tail -n 1 "$log") (full log: $log)"
 	[ -x "$bdir/linux" ] || die "$kernel kernel: kunit.py built no $bdir/linux (log: $log)"
 	echo "$stamp" >"$bdir/.bench-stamp"
 }

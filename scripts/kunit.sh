@@ -46,11 +46,7 @@ fi
 
 if [ ! -f "$RESULTS/kunit.json" ]; then
 	# kunit.py stopped before running anything: configuration or build.
-	first=$(grep -m1 -E '(^|[^A-Za-z])(error|Error|ERROR)[: ]' "$RESULTS/kunit.out" |
-		grep -v '^ERROR:root:Not all Kconfig' || true)
-	if grep -q 'Not all Kconfig options' "$RESULTS/kunit.out"; then
-		first="configuration: $(grep -m1 '^Missing:' "$RESULTS/kunit.out" || echo 'options missing')"
-	fi
+	first=$(kunit_first_error "$RESULTS/kunit.out")
 	die "KUnit build failed: ${first:-kunit.py exited with $rc} (full log: $RESULTS/kunit.out)"
 fi
 [ "${cmd[2]}" = run ] && [ -x "$bdir/linux" ] && echo "$stamp" >"$bdir/.gpuvm-stamp"

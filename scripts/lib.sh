@@ -89,6 +89,17 @@ build_dir() {
 	printf '%s/kunit-%s\n' "$BUILD_ROOT" "$(basename "$(tree_dir)")"
 }
 
+# kunit_first_error LOG: the line of a kunit.py log that names why it
+# stopped before running anything (a Kconfig option it could not set, or
+# the first compiler error); nothing when there is none.
+kunit_first_error() {
+	if grep -q 'Not all Kconfig options' "$1"; then
+		echo "configuration: $(grep -m1 '^Missing:' "$1" || echo 'options missing')"
+		return 0
+	fi
+	grep -m1 -E '(^|[^A-Za-z])(error|Error|ERROR)[: ]' "$1" || true
+}
+
 # with_build_lock CMD...: never two kernel builds at once on this machine.
 with_build_lock() {
 	mkdir -p "$(dirname "$LOCK")"
