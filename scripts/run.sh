@@ -9,14 +9,21 @@ tree=$("$TOP/scripts/prepare-tree.sh")
 t1=$SECONDS
 "$TOP/scripts/kunit.sh" "$tree"
 t2=$SECONDS
+# kmemleak and failslab need the drm_gpuvm suites of the series.
+leak=()
+if [ -f "$TOP/tests/drm_gpuvm_test.c" ]; then
+	"$TOP/scripts/kmemleak.sh" >"$RESULTS/kmemleak.txt" 2>&1 || true
+	leak=(--kmemleak "$RESULTS/kmemleak.txt")
+fi
+t3=$SECONDS
 
 require=
 [ -f "$TOP/tests/drm_gpuvm_test.c" ] && require=--require-gpuvm
 echo
 echo "tree:    $tree ($(git -C "$tree" rev-parse --abbrev-ref HEAD) $(git -C "$tree" rev-parse --short HEAD))"
 echo "results: $RESULTS/kunit.json, kernel log $RESULTS/test.log"
-echo "time:    base+apply $((t1 - t0)) s, build+run $((t2 - t1)) s"
+echo "time:    base+apply $((t1 - t0)) s, build+run $((t2 - t1)) s, kmemleak+failslab boot $((t3 - t2)) s"
 echo
 # shellcheck disable=SC2086 # $require is one optional word
 "$TOP/scripts/summary.py" "$RESULTS/kunit.json" "$RESULTS/test.log" $require \
-	--known "$TOP/kunit/upstream-splats" --out "$RESULTS/summary.txt"
+	--known "$TOP/kunit/upstream-splats" "${leak[@]}" --out "$RESULTS/summary.txt"

@@ -2,13 +2,15 @@
 """Print a one-screen summary of a KUnit run and decide whether it passed.
 
 usage: summary.py KUNIT_JSON TEST_LOG [--require-gpuvm] [--all] [--known FILE] [--out FILE]
+                  [--kmemleak FILE]
        summary.py --keys TEST_LOG
 
 Each suite with passed/failed/skipped, the drm_gpuvm suites first, then any
 KASAN report, lockdep splat, WARNING, BUG or similar found in the raw kernel
 log.  The run fails when a test failed or crashed, when a drm_gpuvm case was
 skipped, when the drm_gpuvm suites were required but did not run, or when
-the log holds a splat, even if every test passed.
+the log holds a splat, even if every test passed.  With --kmemleak, the
+output of scripts/kmemleak.sh is part of the verdict.
 """
 import json
 import re
@@ -116,6 +118,10 @@ def main():
     if '--out' in args:
         out = args[args.index('--out') + 1]
         del args[args.index('--out'):args.index('--out') + 2]
+    kmemleak = None
+    if '--kmemleak' in args:
+        kmemleak = args[args.index('--kmemleak') + 1]
+        del args[args.index('--kmemleak'):args.index('--kmemleak') + 2]
     args = [a for a in args if not a.startswith('--')]
     if len(args) != 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -189,6 +195,23 @@ def main():
                      f'unpatched base prints too ({len(set(s[3] for s in old))} known kinds, '
                      'listed in kunit/upstream-splats): not ours, not counted')
 
+    if kmemleak:
+        # scripts/kmemleak.sh: its last line sums up, an error line fails.
+        try:
+            with open(kmemleak) as f:
+                out_lines = [l.rstrip() for l in f if l.strip()]
+        except OSError:
+            out_lines = []
+        err = [l for l in out_lines if l.startswith('error: ')]
+        if err:
+            lines.append(err[0][len('error: '):])
+            problems.append(err[0][len('error: '):])
+        elif out_lines and out_lines[-1].startswith('kmemleak: 0 unreferenced'):
+            lines.append(out_lines[-1])
+        else:
+            lines.append(f'kmemleak: no result in {kmemleak}')
+            problems.append(f'kmemleak: no result in {kmemleak}')
+
     lines.append('')
     if problems:
         for p in problems[:15]:
@@ -197,7 +220,8 @@ def main():
                      f'upstream DRM {up}/{up + uf} passed)')
     else:
         lines.append(f'RESULT: PASS (drm_gpuvm {gp}/{gp + gf} passed, '
-                     f'upstream DRM {up}/{up + uf} passed, no splat)')
+                     f'upstream DRM {up}/{up + uf} passed, no splat'
+                     f'{", no leak" if kmemleak else ""})')
     text = '\n'.join(lines) + '\n'
     sys.stdout.write(text)
     if out:
