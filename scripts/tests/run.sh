@@ -292,6 +292,31 @@ J
 		fail "splat not named with its suite: $out"
 }
 
+# The kmemleak/failslab boot is part of the verdict: its summary line is
+# shown, its error line fails the run, and no result at all fails too.
+t_summary_kmemleak() {
+	cat >"$T/r.json" <<'J'
+{"name": "KUnit Test Group", "test_cases": [], "sub_groups": [
+ {"name": "drm_gpuvm", "sub_groups": [], "test_cases": [{"name": "a", "status": "PASS"}],
+  "misc": {"passed": 1, "failed": 0, "crashed": 0, "skipped": 0, "errors": 0}}]}
+J
+	printf 'ok 1 drm_gpuvm\n' >"$T/t.log"
+	printf '%s\n' 'kmemleak: /x/linux (all suites, then a scan)' \
+		'kmemleak: 0 unreferenced objects after the 2 boot results (0 of upstream tests, in kunit/upstream-leaks); failslab at the 3 kmemdup() calls of drm_gpuva_sm_step: site 1: 1 failed, 0 leaked' >"$T/ok.txt"
+	printf '%s\n' 'kmemleak: /x/linux (failslab at 0x1, site 3)' \
+		'error: kmemleak: site 3 (0x1): 16 objects allocated in drm_gpuva_sm_step leaked after 17 injected failures (log: x)' >"$T/leak.txt"
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/ok.txt") ||
+		fail "a clean kmemleak boot failed the run: $out"
+	grep -q '^kmemleak: 0 unreferenced objects' <<<"$out" || fail "kmemleak line not shown: $out"
+	grep -q 'no splat, no leak)$' <<<"$out" || fail "bad result line: $out"
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/leak.txt") &&
+		fail "a leak passed the run: $out"
+	grep -q '^FAIL: kmemleak: site 3 (0x1): 16 objects' <<<"$out" || fail "leak not named: $out"
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/none.txt") &&
+		fail "a missing kmemleak result passed the run: $out"
+	grep -q 'kmemleak: no result in' <<<"$out" || fail "missing result not named: $out"
+}
+
 # Nothing changed: the second run neither re-applies nor rebuilds.
 t_nothing_changed_is_cached() {
 	setup
