@@ -7,6 +7,7 @@
 #   make bisect     every prefix of the series: apply, W=1 build, KUnit
 #   make send-dry   write the mails with b4 into $(CACHE)/mails; nothing is sent
 #   make coverage   gcov of drm_gpuvm.c under the drm_gpuvm suite (lcov + HTML)
+#   make kmemleak-control  undo patch 2 for one build and show that the kmemleak/failslab boots catch its leak
 #   make ci-drm     drm-ci's KUnit jobs: x86_64, arm64, arm with LLVM under QEMU (TCG)
 #   make users      compile every xe/nouveau/panthor/msm/imagination object using drm_gpuvm.h
 #   make bench      micro-benchmarks: base kernel against the series, table, CSV and plot
@@ -24,7 +25,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE
 
-.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage ci-drm users bench bench-pipeline
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm users bench bench-pipeline
 
 all: run
 
@@ -53,6 +54,10 @@ work: base
 coverage:
 	@$(S)/deps.sh coverage
 	@$(S)/coverage.sh
+
+kmemleak-control:
+	@$(S)/deps.sh
+	@$(S)/kmemleak-control.sh
 
 ci-drm:
 	@$(S)/deps.sh ci-drm
@@ -85,4 +90,4 @@ distclean:
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '2,20s/^# \{0,1\}//p' Makefile
+	@sed -n '2,21s/^# \{0,1\}//p' Makefile

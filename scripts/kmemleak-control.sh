@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# `make kmemleak-control`: shows that scripts/kmemleak.sh catches a real
+# leak.  It builds the KUnit kernel once with patch 2 undone (the error
+# labels of drm_gpuva_sm_step() back in their upstream order, a change
+# that is never committed), runs scripts/kmemleak.sh on it and expects it
+# to fail at the kmemdup() of the next op, with the unmap copies leaked.
+# The tree is restored afterwards and the build directory marked stale,
+# so the next `make` rebuilds the real series.
+#
+# Results in $RESULTS/kmemleak-control/.  Passes when the leak is found.
+. "$(dirname "$0")/lib.sh"
+
+tree=$("$TOP/scripts/prepare-tree.sh")
+"$TOP/scripts/apply.sh" "$tree"
+bdir=$(build_dir)
+file=drivers/gpu/drm/drm_gpuvm.c
+out=$RESULTS/kmemleak-control
+mkdir -p "$out"
+cd "$tree" || die "cannot enter $tree"
+restore() {
+	git -C "$tree" checkout -q -- "$file"
+	rm -f "$bdir/.gpuvm-stamp"
+}
+trap restore EXIT
+
+python3 - "$file" <<'EOF'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+fixed = ("err_free_prev:\n\tkfree(op->remap.prev);\n"
+         "err_free_unmap:\n\tkfree(op->remap.unmap);\n")
+upstream = ("err_free_unmap:\n\tkfree(op->remap.unmap);\n"
+            "err_free_prev:\n\tkfree(op->remap.prev);\n")
+if text.count(fixed) != 1:
+    sys.exit(f'error: the fixed error labels are not in {path} once')
+open(path, 'w').write(text.replace(fixed, upstream))
+EOF
+note "kmemleak-control: $file has its upstream error labels back; building"
+cc=gcc
+command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+rm -f "$bdir/.gpuvm-stamp"
+with_build_lock python3 tools/testing/kunit/kunit.py build --arch=um \
+	--kunitconfig=drivers/gpu/drm/tests --kunitconfig="$TOP/kunit/debug.config" \
+	--make_options "CC=$cc" --jobs="$(nproc)" --build_dir="$bdir" >"$out/build.log" 2>&1 ||
+	die "kmemleak-control: build failed: $(kunit_first_error "$out/build.log") (log: $out/build.log)"
+
+rc=0
+RESULTS=$out KMEMLEAK_REUSE=0 "$TOP/scripts/kmemleak.sh" >"$out/kmemleak.txt" 2>&1 || rc=$?
+verdict=$(grep -m1 '^error: ' "$out/kmemleak.txt" || tail -n 1 "$out/kmemleak.txt")
+if [ $rc != 0 ] && grep -q '^error: kmemleak: site 3 .* objects allocated under drm_gpuva_sm_step' <<<"$verdict"; then
+	echo "kmemleak-control: PASS, the leak without patch 2 is caught: ${verdict#error: }"
+	exit 0
+fi
+die "kmemleak-control: the leak without patch 2 was not caught: $verdict (log: $out/kmemleak.txt)"
