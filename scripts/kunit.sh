@@ -10,20 +10,40 @@
 # kunit.py output) and $RESULTS/test.log (the raw kernel log).
 . "$(dirname "$0")/lib.sh"
 
-tree=${1:?usage: kunit.sh TREE}
+build_only=0
+if [ "${1:-}" = --build-only ]; then
+	build_only=1
+	shift
+fi
+tree=${1:?usage: kunit.sh [--build-only] TREE}
 bdir=$(build_dir)
 frag=$TOP/kunit/debug.config
 mkdir -p "$bdir" "$RESULTS"
 need_space "$BUILD_ROOT" 1024 "the KUnit build"
-rm -f "$RESULTS/kunit.json" "$RESULTS/test.log" "$RESULTS/kunit.out"
+[ $build_only = 1 ] || rm -f "$RESULTS/kunit.json" "$RESULTS/test.log" "$RESULTS/kunit.out"
 
 cc=gcc
 command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
-cd "$tree"
+cd "$tree" || die "cannot enter $tree"
 stamp=$({ git rev-parse 'HEAD^{tree}'; cat drivers/gpu/drm/tests/.kunitconfig "$frag"; echo "$cc"; } | sha1sum | cut -c1-40)
 common=(--build_dir="$bdir" --json="$RESULTS/kunit.json")
 [ -n "${KUNIT_FILTER:-}" ] && common+=("$KUNIT_FILTER")
 
+if [ $build_only = 1 ]; then
+	# Only build (run.sh then boots it for kmemleak while kunit.sh runs it).
+	if [ -x "$bdir/linux" ] && [ "$(cat "$bdir/.gpuvm-stamp" 2>/dev/null)" = "$stamp" ]; then
+		exit 0
+	fi
+	rm -f "$bdir/.gpuvm-stamp"
+	note "kunit: building in $bdir"
+	with_build_lock python3 tools/testing/kunit/kunit.py build --arch=um \
+		--kunitconfig=drivers/gpu/drm/tests --kunitconfig="$frag" \
+		--make_options "CC=$cc" --jobs="$(nproc)" --build_dir="$bdir" \
+		>"$RESULTS/kunit-build.out" 2>&1 ||
+		die "KUnit build failed: $(kunit_first_error "$RESULTS/kunit-build.out") (full log: $RESULTS/kunit-build.out)"
+	echo "$stamp" >"$bdir/.gpuvm-stamp"
+	exit 0
+fi
 if [ -x "$bdir/linux" ] && [ "$(cat "$bdir/.gpuvm-stamp" 2>/dev/null)" = "$stamp" ]; then
 	note "kernel unchanged since the last build: running it again"
 	cmd=(python3 tools/testing/kunit/kunit.py exec "${common[@]}")

@@ -208,6 +208,13 @@ def main():
             problems.append(err[0][len('error: '):])
         elif out_lines and out_lines[-1].startswith('kmemleak: 0 unreferenced'):
             lines.append(out_lines[-1])
+            # Its boot ran the same suites: as many ok results as this run.
+            m = re.search(r'after the (\d+) boot results', out_lines[-1])
+            with open(args[1], errors='replace') as f:
+                want = sum(1 for l in f if re.match(r'\s*ok \d+ ', l))
+            if m and int(m.group(1)) != want:
+                problems.append(f'kmemleak: {m.group(1)} KUnit results ok in its boot, '
+                                f'{want} in {args[1]}')
         else:
             lines.append(f'kmemleak: no result in {kmemleak}')
             problems.append(f'kmemleak: no result in {kmemleak}')

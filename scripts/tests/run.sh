@@ -302,13 +302,17 @@ t_summary_kmemleak() {
 J
 	printf 'ok 1 drm_gpuvm\n' >"$T/t.log"
 	printf '%s\n' 'kmemleak: /x/linux (all suites, then a scan)' \
-		'kmemleak: 0 unreferenced objects after the 2 boot results (0 of upstream tests, in kunit/upstream-leaks); failslab at the 3 kmemdup() calls of drm_gpuva_sm_step: site 1: 1 failed, 0 leaked' >"$T/ok.txt"
+		'kmemleak: 0 unreferenced objects of ours after the 1 boot results (0 of upstream tests, in kunit/upstream-leaks); failslab at the 3 kmemdup() calls of drm_gpuva_sm_step: site 1: 10 failed, 0 leaked' >"$T/ok.txt"
+	sed 's/after the 1 boot/after the 2 boot/' "$T/ok.txt" >"$T/more.txt"
 	printf '%s\n' 'kmemleak: /x/linux (failslab at 0x1, site 3)' \
 		'error: kmemleak: site 3 (0x1): 16 objects allocated in drm_gpuva_sm_step leaked after 17 injected failures (log: x)' >"$T/leak.txt"
 	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/ok.txt") ||
 		fail "a clean kmemleak boot failed the run: $out"
 	grep -q '^kmemleak: 0 unreferenced objects' <<<"$out" || fail "kmemleak line not shown: $out"
 	grep -q 'no splat, no leak)$' <<<"$out" || fail "bad result line: $out"
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/more.txt") &&
+		fail "a kmemleak boot with other KUnit results passed the run: $out"
+	grep -q 'FAIL: kmemleak: 2 KUnit results ok in its boot, 1 in' <<<"$out" || fail "count mismatch not named: $out"
 	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/leak.txt") &&
 		fail "a leak passed the run: $out"
 	grep -q '^FAIL: kmemleak: site 3 (0x1): 16 objects' <<<"$out" || fail "leak not named: $out"
