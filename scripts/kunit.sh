@@ -28,30 +28,31 @@ cd "$tree" || die "cannot enter $tree"
 stamp=$({ git rev-parse 'HEAD^{tree}'; cat drivers/gpu/drm/tests/.kunitconfig "$frag"; echo "$cc"; } | sha1sum | cut -c1-40)
 common=(--build_dir="$bdir" --json="$RESULTS/kunit.json")
 [ -n "${KUNIT_FILTER:-}" ] && common+=("$KUNIT_FILTER")
+# What kunit.py needs to configure and build, for both build and run.
+build=(--arch=um --kunitconfig=drivers/gpu/drm/tests --kunitconfig="$frag"
+	--make_options "CC=$cc" --jobs="$(nproc)")
+built=0
+if [ -x "$bdir/linux" ] && [ "$(cat "$bdir/.gpuvm-stamp" 2>/dev/null)" = "$stamp" ]; then
+	built=1
+else
+	rm -f "$bdir/.gpuvm-stamp"
+fi
 
 if [ $build_only = 1 ]; then
 	# Only build (run.sh then boots it for kmemleak while kunit.sh runs it).
-	if [ -x "$bdir/linux" ] && [ "$(cat "$bdir/.gpuvm-stamp" 2>/dev/null)" = "$stamp" ]; then
-		exit 0
-	fi
-	rm -f "$bdir/.gpuvm-stamp"
+	[ $built = 1 ] && exit 0
 	note "kunit: building in $bdir"
-	with_build_lock python3 tools/testing/kunit/kunit.py build --arch=um \
-		--kunitconfig=drivers/gpu/drm/tests --kunitconfig="$frag" \
-		--make_options "CC=$cc" --jobs="$(nproc)" --build_dir="$bdir" \
+	with_build_lock python3 tools/testing/kunit/kunit.py build "${build[@]}" --build_dir="$bdir" \
 		>"$RESULTS/kunit-build.out" 2>&1 ||
 		die "KUnit build failed: $(kunit_first_error "$RESULTS/kunit-build.out") (full log: $RESULTS/kunit-build.out)"
 	echo "$stamp" >"$bdir/.gpuvm-stamp"
 	exit 0
 fi
-if [ -x "$bdir/linux" ] && [ "$(cat "$bdir/.gpuvm-stamp" 2>/dev/null)" = "$stamp" ]; then
+if [ $built = 1 ]; then
 	note "kernel unchanged since the last build: running it again"
 	cmd=(python3 tools/testing/kunit/kunit.py exec "${common[@]}")
 else
-	rm -f "$bdir/.gpuvm-stamp"
-	cmd=(python3 tools/testing/kunit/kunit.py run --arch=um
-		--kunitconfig=drivers/gpu/drm/tests --kunitconfig="$frag"
-		--make_options "CC=$cc" --jobs="$(nproc)" "${common[@]}")
+	cmd=(python3 tools/testing/kunit/kunit.py run "${build[@]}" "${common[@]}")
 fi
 
 note "kunit: ${cmd[*]}"
