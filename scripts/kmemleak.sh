@@ -148,13 +148,13 @@ start() {
 }
 
 # check LOG KNOWN: what every boot must show.  Any splat that
-# scripts/summary.py recognises fails, unless KNOWN (a file in the format
+# scripts/splats.py recognises fails, unless KNOWN (a file in the format
 # of kunit/upstream-splats, or /dev/null) lists it.
 check() {
 	local log=$1 known=$2 rc new
 	rc=$(cat "$log.rc" 2>/dev/null || echo '?')
 	rm -f "$log.rc"
-	new=$("$TOP/scripts/summary.py" --keys "$log" | grep -v ' kmemleak ' |
+	new=$("$TOP/scripts/splats.py" "$log" | grep -v ' kmemleak ' |
 		grep -vxF -f <(sed -e '/^#/d' -e '/^$/d' "$known") | head -n 1 || true)
 	[ -z "$new" ] || die "kmemleak: splat in $(basename "$log" .log): $new (log: $log)"
 	grep -q '^gpuvm-stage: done' "$log" ||
@@ -199,7 +199,7 @@ show() {
 # The result of the last run is reused when nothing it depends on changed,
 # unless KMEMLEAK_REUSE=0 (make check sets it).  Never with
 # --failslab-only: make coverage needs the boots for their gcov counts.
-stamp=$(cat "$linux" "$0" "$TOP/kunit/upstream-leaks" "$TOP/kunit/upstream-splats" |
+stamp=$(cat "$linux" "$0" "$TOP/scripts/splats.py" "$TOP/kunit/upstream-leaks" "$TOP/kunit/upstream-splats" |
 	sha1sum | cut -c1-40)
 stampfile=$RESULTS/kmemleak.stamp
 if [ $leakcheck = 1 ] && [ "${KMEMLEAK_REUSE:-1}" = 1 ] && [ -f "$stampfile" ] &&

@@ -3,35 +3,20 @@
 
 usage: summary.py KUNIT_JSON TEST_LOG [--require-gpuvm] [--all] [--known FILE] [--out FILE]
                   [--kmemleak FILE]
-       summary.py --keys TEST_LOG
 
 Each suite with passed/failed/skipped, the drm_gpuvm suites first, then any
 KASAN report, lockdep splat, WARNING, BUG or similar found in the raw kernel
-log.  The run fails when a test failed or crashed, when a drm_gpuvm case was
-skipped, when the drm_gpuvm suites were required but did not run, or when
-the log holds a splat, even if every test passed.  With --kmemleak, the
+log (the patterns of scripts/splats.py).  The run fails when a test failed
+or crashed, when a drm_gpuvm case was skipped, when the drm_gpuvm suites
+were required but did not run, or when the log holds a splat, even if
+every test passed.  With --kmemleak, the
 output of scripts/kmemleak.sh is part of the verdict.
 """
 import json
 import re
 import sys
 
-# Lines that start a splat in the kernel log.  Suppressed WARN()s (through
-# kunit_warning_suppress) print nothing, so any WARNING here is real.
-SPLATS = [
-    (re.compile(r'BUG: KASAN: .*'), 'KASAN'),
-    (re.compile(r'WARNING: possible (circular|recursive) locking.*'), 'lockdep'),
-    (re.compile(r'WARNING: (inconsistent lock state|suspicious RCU usage|bad unlock balance|held lock freed|lock held when returning).*'), 'lockdep'),
-    (re.compile(r'BUG: (sleeping function called|scheduling while atomic|workqueue lockup|spinlock|unable to handle).*'), 'BUG'),
-    (re.compile(r'WARNING: CPU: .*|WARNING: .* at .*'), 'WARNING'),
-    (re.compile(r'kernel BUG at .*'), 'BUG'),
-    (re.compile(r'ODEBUG: .*'), 'debugobjects'),
-    (re.compile(r'list_(add|del) corruption.*'), 'DEBUG_LIST'),
-    (re.compile(r'UBSAN: .*'), 'UBSAN'),
-    (re.compile(r'unreferenced object 0x.*'), 'kmemleak'),
-    (re.compile(r'Kernel panic - .*'), 'panic'),
-    (re.compile(r'refcount_t: .*'), 'refcount'),
-]
+import splats
 
 
 def suites(node):
@@ -54,52 +39,13 @@ def failing_cases(group, prefix=''):
         yield from failing_cases(sub, prefix + sub['name'] + '.')
 
 
-SUITE = re.compile(r'^    # Subtest: (\S+)')
-SUITE_END = re.compile(r'^(not )?ok \d+ ')
-FUNC = re.compile(r'(?: at | in )([A-Za-z0-9_.]+)\+0x')
-
-
 def scan_log(path):
-    """Return (line number, suite, kind, key, text) for each splat.
-
-    The suite is the KUnit suite running when the splat was printed ('-'
-    outside any suite); the key names the splat independently of line
-    numbers and addresses: suite, kind and the function it points at."""
-    found = []
-    suite = '-'
+    """(line number, suite, kind, key, text) of each splat in the log at
+    PATH (scripts/splats.py)."""
     try:
-        with open(path, errors='replace') as log:
-            for num, line in enumerate(log, 1):
-                line = re.sub(r'^\[[ 0-9.]+\] ', '', line.rstrip())
-                m = SUITE.match(line)
-                if m:
-                    suite = m.group(1)
-                    continue
-                if SUITE_END.match(line):
-                    suite = '-'
-                    continue
-                for pattern, kind in SPLATS:
-                    match = pattern.search(line)
-                    if match:
-                        func = FUNC.search(line)
-                        key = f'{suite} {kind} {func.group(1) if func else match.group(0)[:60]}'
-                        found.append((num, suite, kind, key, match.group(0)[:100]))
-                        break
+        return [(f.line, f.suite, f.kind, f.key, f.text) for f in splats.scan_file(path)]
     except OSError as err:
-        found.append((0, '-', 'log', 'log', f'cannot read kernel log: {err}'))
-    return found
-
-
-def load_known(path):
-    """Splats the unpatched base already prints in peer suites."""
-    known = set()
-    if path:
-        with open(path) as f:
-            for line in f:
-                line = line.split('#', 1)[0].strip()
-                if line:
-                    known.add(' '.join(line.split()))
-    return known
+        return [(0, '-', 'log', 'log', f'cannot read kernel log: {err}')]
 
 
 def main():
@@ -111,10 +57,6 @@ def main():
     if '--known' in args:
         known_file = args[args.index('--known') + 1]
         del args[args.index('--known'):args.index('--known') + 2]
-    if '--keys' in args:
-        for splat in scan_log(args[args.index('--keys') + 1]):
-            print(splat[3])
-        return 0
     if '--out' in args:
         out = args[args.index('--out') + 1]
         del args[args.index('--out'):args.index('--out') + 2]
@@ -174,12 +116,12 @@ def main():
         for name in failing_cases(suite, suite['name'] + '.'):
             problems.append(f'failed: {name}')
 
-    splats = scan_log(args[1])
-    known = load_known(known_file)
+    found = scan_log(args[1])
+    known = splats.load_known(known_file)
     # A splat in a drm_gpuvm suite always fails.  One in a peer suite fails
     # unless the unpatched base prints the same one (kunit/upstream-splats).
-    new = [s for s in splats if s[1].startswith('drm_gpuvm') or s[3] not in known]
-    old = [s for s in splats if s not in new]
+    new = [s for s in found if s[1].startswith('drm_gpuvm') or s[3] not in known]
+    old = [s for s in found if s not in new]
     lines.append('')
     if new:
         lines.append(f'kernel log: {len(new)} splat(s) in {args[1]}')
