@@ -16,7 +16,7 @@ if [ -f "$TOP/tests/drm_gpuvm_test.c" ]; then
 	"$TOP/scripts/kunit.sh" --build-only "$tree"
 	"$TOP/scripts/kmemleak.sh" >"$RESULTS/kmemleak.txt" 2>&1 &
 	kpid=$!
-	leak=(--kmemleak "$RESULTS/kmemleak.txt")
+	leak=(--kmemleak "$RESULTS/kmemleak.json")
 fi
 "$TOP/scripts/kunit.sh" "$tree"
 t2=$SECONDS

@@ -293,7 +293,8 @@ J
 }
 
 # The kmemleak/failslab boot is part of the verdict: its summary line is
-# shown, its error line fails the run, and no result at all fails too.
+# shown, its failure fails the run, and no result at all fails too.  The
+# results are kmemleak.py's JSON.
 t_summary_kmemleak() {
 	cat >"$T/r.json" <<'J'
 {"name": "KUnit Test Group", "test_cases": [], "sub_groups": [
@@ -301,22 +302,31 @@ t_summary_kmemleak() {
   "misc": {"passed": 1, "failed": 0, "crashed": 0, "skipped": 0, "errors": 0}}]}
 J
 	printf 'ok 1 drm_gpuvm\n' >"$T/t.log"
-	printf '%s\n' 'kmemleak: /x/linux (all suites, then a scan)' \
-		'kmemleak: 0 unreferenced objects of ours after the 1 boot results (0 of upstream tests, in kunit/upstream-leaks); failslab at the 3 kmemdup() calls of drm_gpuva_sm_step: site 1: 10 failed, 0 leaked' >"$T/ok.txt"
-	sed 's/after the 1 boot/after the 2 boot/' "$T/ok.txt" >"$T/more.txt"
-	printf '%s\n' 'kmemleak: /x/linux (failslab at 0x1, site 3)' \
-		'error: kmemleak: site 3 (0x1): 16 objects allocated in drm_gpuva_sm_step leaked after 17 injected failures (log: x)' >"$T/leak.txt"
-	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/ok.txt") ||
+	cat >"$T/ok.json" <<'J'
+{"version": 1, "function": "drm_gpuva_sm_step", "leakcheck": true, "reused": false,
+ "verdict": "PASS", "error": null, "failure": null,
+ "boot": {"ok_results": 1, "objects": 0, "upstream_objects": 0, "our_objects": 0},
+ "sites": [{"site": 1, "address": "0x1", "injected": 10, "leaked": 0}]}
+J
+	sed 's/"ok_results": 1/"ok_results": 2/' "$T/ok.json" >"$T/more.json"
+	cat >"$T/leak.json" <<'J'
+{"version": 1, "function": "drm_gpuva_sm_step", "leakcheck": true, "reused": false,
+ "verdict": "FAIL", "failure": {"stage": "site-3", "kind": "leak"},
+ "error": "kmemleak: site 3 (0x1): 16 objects allocated under drm_gpuva_sm_step or *_ops_create() leaked after 17 injected failures (log: x)",
+ "boot": {"ok_results": 1}, "sites": []}
+J
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/ok.json") ||
 		fail "a clean kmemleak boot failed the run: $out"
-	grep -q '^kmemleak: 0 unreferenced objects' <<<"$out" || fail "kmemleak line not shown: $out"
+	grep -q '^kmemleak: 0 unreferenced objects of ours after the 1 boot results (0 of upstream tests.*site 1: 10 failed, 0 leaked$' <<<"$out" ||
+		fail "kmemleak line not shown: $out"
 	grep -q 'no splat, no leak)$' <<<"$out" || fail "bad result line: $out"
-	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/more.txt") &&
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/more.json") &&
 		fail "a kmemleak boot with other KUnit results passed the run: $out"
 	grep -q 'FAIL: kmemleak: 2 KUnit results ok in its boot, 1 in' <<<"$out" || fail "count mismatch not named: $out"
-	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/leak.txt") &&
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/leak.json") &&
 		fail "a leak passed the run: $out"
 	grep -q '^FAIL: kmemleak: site 3 (0x1): 16 objects' <<<"$out" || fail "leak not named: $out"
-	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/none.txt") &&
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/none.json") &&
 		fail "a missing kmemleak result passed the run: $out"
 	grep -q 'kmemleak: no result in' <<<"$out" || fail "missing result not named: $out"
 }
