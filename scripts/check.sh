@@ -35,7 +35,7 @@ check apply/git-am "$TOP/scripts/apply.sh" "$tree"
 if [ "${1:-}" != --no-kunit ]; then
 	echo "== KUnit (drm_gpuvm and the upstream DRM suites, debug fragment)"
 	check kunit env KMEMLEAK_REUSE=0 "$TOP/scripts/run.sh"
-	[ -f "$RESULTS/summary.txt" ] && sed -n '/^drm_gpuvm/,/^  total/p' "$RESULTS/summary.txt" | sed 's/^/     | /'
+	"$TOP/scripts/summary.py" --show "$RESULTS/summary.json" --table drm_gpuvm 2>/dev/null | sed 's/^/     | /'
 	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.txt"
 fi
 echo "== the series, statically"
