@@ -36,7 +36,7 @@ if [ "${1:-}" != --no-kunit ]; then
 	echo "== KUnit (drm_gpuvm and the upstream DRM suites, debug fragment)"
 	check kunit env KMEMLEAK_REUSE=0 "$TOP/scripts/run.sh"
 	"$TOP/scripts/summary.py" --show "$RESULTS/summary.json" --table drm_gpuvm 2>/dev/null | sed 's/^/     | /'
-	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.txt"
+	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.json"
 fi
 echo "== the series, statically"
 check apply/quilt "$TOP/scripts/check-quilt.sh"
