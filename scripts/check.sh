@@ -55,6 +55,7 @@ echo "== the scripts"
 while read -r t; do
 	check "script/$t" "$TOP/scripts/tests/run.sh" "$t"
 done < <("$TOP/scripts/tests/run.sh" --list)
+check script/parsers python3 "$TOP/scripts/tests/test_parsers.py"
 
 
 echo "$passed passed, $failed failed"
