@@ -429,6 +429,66 @@ RS
 	out=$("$REPO/scripts/check-rust-ops.py" "$T/r") || fail "complete initializer rejected: $out"
 }
 
+# A kernel for kmemleak.sh that replays recorded boots (scripts/tests/data/
+# kmemleak): FAKE_BOOT for the boot of all suites, the site-N.log whose
+# failslab address is the gpuvm_site= given for the others.  With the
+# System.map, .config and (on PATH) objdump output of the same recording.
+fake_kmemleak_kernel() {
+	local d=$HERE/data/kmemleak
+	mkdir -p "$T/build" "$T/bin"
+	cat >"$T/build/linux" <<SH
+#!/bin/bash
+site=
+for a in "\$@"; do case \$a in gpuvm_site=*) site=\${a#gpuvm_site=} ;; esac; done
+[ -n "\$site" ] || exec cat "\$FAKE_BOOT"
+for f in $d/site-[0-9].log; do
+	grep -q "^gpuvm-stage: armed \$(printf '0x%016x' "\$site") " "\$f" && exec cat "\$f"
+done
+echo "no recorded boot armed at \$site"
+SH
+	chmod +x "$T/build/linux"
+	cp "$d/System.map" "$T/build/System.map"
+	printf 'CONFIG_%s=y\n' DEBUG_KMEMLEAK HOSTFS FAILSLAB FAULT_INJECTION_STACKTRACE_FILTER \
+		KUNIT_DEBUGFS >"$T/build/.config"
+	printf '#!/bin/sh\ncat %s\n' "$d/objdump.txt" >"$T/bin/objdump"
+	chmod +x "$T/bin/objdump"
+}
+
+# make's verdict is make summary's: after a run that failed on a leak,
+# make summary prints the same FAIL; after a clean run, the same PASS.
+t_summary_after_leak() {
+	setup
+	cp "$REPO/Makefile" "$T/top/"
+	mkdir -p "$T/top/tests"
+	: >"$T/top/tests/drm_gpuvm_test.c"
+	fake_kmemleak_kernel
+	export FAKE_BUILD=$T/build PATH=$T/bin:$PATH
+	FAKE_BOOT=$HERE/data/kmemleak/boot-leak.log run_script run.sh
+	[ "$rc" != 0 ] || fail "a run with a leak passed: $out"
+	grep -q '^FAIL: kmemleak: 2 unreferenced objects after the KUnit run' <<<"$out" ||
+		fail "leak not named: $out"
+	shown=$(make -s -C "$T/top" summary CACHE="$T/cache" 2>"$T/err")
+	[ $? != 0 ] || fail "make summary passed after a failed run: $shown"
+	[ "$shown" = "$(cat "$T/cache/results/summary.txt")" ] || fail "make summary differs from the run's summary: $shown"
+	grep -q '^RESULT: FAIL' <<<"$shown" || fail "make summary does not say FAIL: $shown"
+
+	# The recorded KUnit log has as many ok results as the recorded boot.
+	FAKE_BOOT=$HERE/data/kmemleak/boot.log FAKE_TEST_LOG=$HERE/data/kunit/test.log run_script run.sh
+	[ "$rc" = 0 ] || fail "a clean run failed: $out $err"
+	shown=$(make -s -C "$T/top" summary CACHE="$T/cache" 2>"$T/err") || fail "make summary failed after a clean run: $shown"
+	grep -q '^kmemleak: 0 unreferenced objects of ours after the 88 boot results' <<<"$shown" ||
+		fail "kmemleak line missing: $shown"
+	grep -q '^RESULT: PASS' <<<"$shown" || fail "make summary does not say PASS: $shown"
+	[ "$("$REPO/scripts/json-field.py" "$T/cache/results/summary.json" timings.build+run)" -ge 0 ] ||
+		fail "no timings in summary.json"
+
+	# A run that stops before its summary leaves none to show.
+	FAKE_KUNIT=builderror run_script run.sh
+	[ "$rc" != 0 ] || fail "a failed build passed"
+	make -s -C "$T/top" summary CACHE="$T/cache" >/dev/null 2>"$T/err" && fail "make summary passed after a failed build"
+	grep -q '^error: no summary in .*summary.json' "$T/err" || fail "no error line: $(cat "$T/err")"
+}
+
 cases=$(declare -F | awk '$3 ~ /^t_/ { sub(/^t_/, "", $3); print $3 }')
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' "$cases"
