@@ -81,7 +81,7 @@ send-dry: apply
 	@$(S)/send-dry.sh $(CACHE)/mails
 
 summary:
-	@$(S)/summary.py $(CACHE)/results/kunit.json $(CACHE)/results/test.log --require-gpuvm --known kunit/upstream-splats
+	@$(S)/summary.py --show $(CACHE)/results/summary.json
 
 clean:
 	rm -rf $(CACHE)/build $(CACHE)/results

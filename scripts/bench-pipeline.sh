@@ -55,10 +55,18 @@ pmake() {
 		CACHE="$DIR/cache" make -C "$DIR/repo" --no-print-directory "$@"
 }
 
+# passed NAME: the make just timed passed; its summary's data (run.sh's
+# summary.json in the scratch cache) says so.
+summary=$DIR/cache/results/summary.json
+passed() {
+	[ "$("$TOP/scripts/json-field.py" "$summary" verdict 2>/dev/null)" = PASS ] ||
+		die "$1 make did not pass (log: $DIR/results/$1.log)"
+}
+
 note "1/4 cold make (empty cache: download, unpack, apply, build, run)"
 cold=$(timed cold pmake)
-fetch=$(sed -n 's/^time: *base+apply \([0-9]*\) s.*/\1/p' "$DIR/results/cold.log")
-grep -q '^RESULT: PASS' "$DIR/results/cold.log" || die "cold make did not pass (log: $DIR/results/cold.log)"
+passed cold
+fetch=$("$TOP/scripts/json-field.py" "$summary" timings.base+apply) || exit 1
 
 # One patch edited: a word of the first comment line that the last patch
 # adds to drm_gpuvm.c.  The line count stays, so the hunk still applies.
@@ -74,7 +82,7 @@ awk 'BEGIN { f = 0; done = 0 }
 mv "$p.new" "$p"
 note "2/4 warm make after editing patches/$last"
 warm=$(timed warm pmake)
-grep -q '^RESULT: PASS' "$DIR/results/warm.log" || die "warm make did not pass (log: $DIR/results/warm.log)"
+passed warm
 
 note "3/4 make with nothing changed"
 none=$(timed unchanged pmake)

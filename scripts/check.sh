@@ -35,8 +35,8 @@ check apply/git-am "$TOP/scripts/apply.sh" "$tree"
 if [ "${1:-}" != --no-kunit ]; then
 	echo "== KUnit (drm_gpuvm and the upstream DRM suites, debug fragment)"
 	check kunit env KMEMLEAK_REUSE=0 "$TOP/scripts/run.sh"
-	[ -f "$RESULTS/summary.txt" ] && sed -n '/^drm_gpuvm/,/^  total/p' "$RESULTS/summary.txt" | sed 's/^/     | /'
-	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.txt"
+	"$TOP/scripts/summary.py" --show "$RESULTS/summary.json" --table drm_gpuvm 2>/dev/null | sed 's/^/     | /'
+	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.json"
 fi
 echo "== the series, statically"
 check apply/quilt "$TOP/scripts/check-quilt.sh"
@@ -55,6 +55,7 @@ echo "== the scripts"
 while read -r t; do
 	check "script/$t" "$TOP/scripts/tests/run.sh" "$t"
 done < <("$TOP/scripts/tests/run.sh" --list)
+check script/parsers python3 "$TOP/scripts/tests/test_parsers.py"
 
 
 echo "$passed passed, $failed failed"

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Stand-in for tools/testing/kunit/kunit.py in the fixture kernel trees.
 
-FAKE_KUNIT selects the outcome: ok, splat, skip or builderror."""
+FAKE_KUNIT selects the outcome: ok, splat, skip or builderror.
+FAKE_BUILD names a directory whose files (a stand-in kernel, System.map,
+.config) the build puts into the build directory; FAKE_TEST_LOG a kernel
+log that the run writes as its test.log."""
 import json
 import os
+import shutil
 import sys
 
 mode = os.environ.get('FAKE_KUNIT', 'ok')
@@ -20,10 +24,14 @@ if mode == 'builderror':
         print(f'make[{i % 4}]: *** some make noise')
     sys.exit(1)
 
-if sys.argv[1] == 'run':
+if sys.argv[1] in ('run', 'build'):
     with open(os.path.join(build_dir, 'linux'), 'w') as f:
         f.write('#!/bin/sh\n')
     os.chmod(os.path.join(build_dir, 'linux'), 0o755)
+    if os.environ.get('FAKE_BUILD'):
+        shutil.copytree(os.environ['FAKE_BUILD'], build_dir, dirs_exist_ok=True)
+if sys.argv[1] == 'build':
+    sys.exit(0)
 
 
 def case(name, status='PASS'):
@@ -45,10 +53,13 @@ tree = {'name': 'KUnit Test Group', 'test_cases': [], 'sub_groups': [
 ]}
 with open(opts['--json'], 'w') as f:
     json.dump(tree, f)
-with open(os.path.join(build_dir, 'test.log'), 'w') as f:
-    f.write('[    0.100000] KTAP version 1\n')
-    if mode == 'splat':
-        f.write('[    0.200000] ==================================================================\n')
-        f.write('[    0.200001] BUG: KASAN: slab-use-after-free in drm_gpuvm_bo_put+0x10/0x20\n')
-    f.write('[    0.300000] # Totals: pass:5 fail:0 skip:0 total:5\n')
+if os.environ.get('FAKE_TEST_LOG'):
+    shutil.copy(os.environ['FAKE_TEST_LOG'], os.path.join(build_dir, 'test.log'))
+else:
+    with open(os.path.join(build_dir, 'test.log'), 'w') as f:
+        f.write('[    0.100000] KTAP version 1\n')
+        if mode == 'splat':
+            f.write('[    0.200000] ==================================================================\n')
+            f.write('[    0.200001] BUG: KASAN: slab-use-after-free in drm_gpuvm_bo_put+0x10/0x20\n')
+        f.write('[    0.300000] # Totals: pass:5 fail:0 skip:0 total:5\n')
 print('[00:00:01] Testing complete.')

@@ -293,7 +293,8 @@ J
 }
 
 # The kmemleak/failslab boot is part of the verdict: its summary line is
-# shown, its error line fails the run, and no result at all fails too.
+# shown, its failure fails the run, and no result at all fails too.  The
+# results are kmemleak.py's JSON.
 t_summary_kmemleak() {
 	cat >"$T/r.json" <<'J'
 {"name": "KUnit Test Group", "test_cases": [], "sub_groups": [
@@ -301,22 +302,31 @@ t_summary_kmemleak() {
   "misc": {"passed": 1, "failed": 0, "crashed": 0, "skipped": 0, "errors": 0}}]}
 J
 	printf 'ok 1 drm_gpuvm\n' >"$T/t.log"
-	printf '%s\n' 'kmemleak: /x/linux (all suites, then a scan)' \
-		'kmemleak: 0 unreferenced objects of ours after the 1 boot results (0 of upstream tests, in kunit/upstream-leaks); failslab at the 3 kmemdup() calls of drm_gpuva_sm_step: site 1: 10 failed, 0 leaked' >"$T/ok.txt"
-	sed 's/after the 1 boot/after the 2 boot/' "$T/ok.txt" >"$T/more.txt"
-	printf '%s\n' 'kmemleak: /x/linux (failslab at 0x1, site 3)' \
-		'error: kmemleak: site 3 (0x1): 16 objects allocated in drm_gpuva_sm_step leaked after 17 injected failures (log: x)' >"$T/leak.txt"
-	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/ok.txt") ||
+	cat >"$T/ok.json" <<'J'
+{"version": 1, "function": "drm_gpuva_sm_step", "leakcheck": true, "reused": false,
+ "verdict": "PASS", "error": null, "failure": null,
+ "boot": {"ok_results": 1, "objects": 0, "upstream_objects": 0, "our_objects": 0},
+ "sites": [{"site": 1, "address": "0x1", "injected": 10, "leaked": 0}]}
+J
+	sed 's/"ok_results": 1/"ok_results": 2/' "$T/ok.json" >"$T/more.json"
+	cat >"$T/leak.json" <<'J'
+{"version": 1, "function": "drm_gpuva_sm_step", "leakcheck": true, "reused": false,
+ "verdict": "FAIL", "failure": {"stage": "site-3", "kind": "leak"},
+ "error": "kmemleak: site 3 (0x1): 16 objects allocated under drm_gpuva_sm_step or *_ops_create() leaked after 17 injected failures (log: x)",
+ "boot": {"ok_results": 1}, "sites": []}
+J
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/ok.json") ||
 		fail "a clean kmemleak boot failed the run: $out"
-	grep -q '^kmemleak: 0 unreferenced objects' <<<"$out" || fail "kmemleak line not shown: $out"
+	grep -q '^kmemleak: 0 unreferenced objects of ours after the 1 boot results (0 of upstream tests.*site 1: 10 failed, 0 leaked$' <<<"$out" ||
+		fail "kmemleak line not shown: $out"
 	grep -q 'no splat, no leak)$' <<<"$out" || fail "bad result line: $out"
-	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/more.txt") &&
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/more.json") &&
 		fail "a kmemleak boot with other KUnit results passed the run: $out"
 	grep -q 'FAIL: kmemleak: 2 KUnit results ok in its boot, 1 in' <<<"$out" || fail "count mismatch not named: $out"
-	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/leak.txt") &&
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/leak.json") &&
 		fail "a leak passed the run: $out"
 	grep -q '^FAIL: kmemleak: site 3 (0x1): 16 objects' <<<"$out" || fail "leak not named: $out"
-	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/none.txt") &&
+	out=$("$REPO/scripts/summary.py" "$T/r.json" "$T/t.log" --kmemleak "$T/none.json") &&
 		fail "a missing kmemleak result passed the run: $out"
 	grep -q 'kmemleak: no result in' <<<"$out" || fail "missing result not named: $out"
 }
@@ -410,12 +420,73 @@ C
         }
     }
 RS
-	out=$("$REPO/scripts/check-rust-ops.py" "$T/r")
+	out=$("$REPO/scripts/check-rust-ops.py" "$T/r" 2>"$T/err")
 	rc=$?
-	[ "$rc" != 0 ] || fail "missing Rust field not found"
+	err=$(cat "$T/err")
+	expect_error "1 field mismatch"
 	grep -q 'mod.rs:2: drm_gpuvm_ops initializer lacks field va_alloc' <<<"$out" || fail "bad report: $out"
 	sed -i 's/vm_free: Some(Self::vm_free),/&\n            va_alloc: None,/' "$T/r/rust/kernel/drm/gpuvm/mod.rs"
 	out=$("$REPO/scripts/check-rust-ops.py" "$T/r") || fail "complete initializer rejected: $out"
+}
+
+# A kernel for kmemleak.sh that replays recorded boots (scripts/tests/data/
+# kmemleak): FAKE_BOOT for the boot of all suites, the site-N.log whose
+# failslab address is the gpuvm_site= given for the others.  With the
+# System.map, .config and (on PATH) objdump output of the same recording.
+fake_kmemleak_kernel() {
+	local d=$HERE/data/kmemleak
+	mkdir -p "$T/build" "$T/bin"
+	cat >"$T/build/linux" <<SH
+#!/bin/bash
+site=
+for a in "\$@"; do case \$a in gpuvm_site=*) site=\${a#gpuvm_site=} ;; esac; done
+[ -n "\$site" ] || exec cat "\$FAKE_BOOT"
+for f in $d/site-[0-9].log; do
+	grep -q "^gpuvm-stage: armed \$(printf '0x%016x' "\$site") " "\$f" && exec cat "\$f"
+done
+echo "no recorded boot armed at \$site"
+SH
+	chmod +x "$T/build/linux"
+	cp "$d/System.map" "$T/build/System.map"
+	printf 'CONFIG_%s=y\n' DEBUG_KMEMLEAK HOSTFS FAILSLAB FAULT_INJECTION_STACKTRACE_FILTER \
+		KUNIT_DEBUGFS >"$T/build/.config"
+	printf '#!/bin/sh\ncat %s\n' "$d/objdump.txt" >"$T/bin/objdump"
+	chmod +x "$T/bin/objdump"
+}
+
+# make's verdict is make summary's: after a run that failed on a leak,
+# make summary prints the same FAIL; after a clean run, the same PASS.
+t_summary_after_leak() {
+	setup
+	cp "$REPO/Makefile" "$T/top/"
+	mkdir -p "$T/top/tests"
+	: >"$T/top/tests/drm_gpuvm_test.c"
+	fake_kmemleak_kernel
+	export FAKE_BUILD=$T/build PATH=$T/bin:$PATH
+	FAKE_BOOT=$HERE/data/kmemleak/boot-leak.log run_script run.sh
+	[ "$rc" != 0 ] || fail "a run with a leak passed: $out"
+	grep -q '^FAIL: kmemleak: 2 unreferenced objects after the KUnit run' <<<"$out" ||
+		fail "leak not named: $out"
+	shown=$(make -s -C "$T/top" summary CACHE="$T/cache" 2>"$T/err")
+	[ $? != 0 ] || fail "make summary passed after a failed run: $shown"
+	[ "$shown" = "$(cat "$T/cache/results/summary.txt")" ] || fail "make summary differs from the run's summary: $shown"
+	grep -q '^RESULT: FAIL' <<<"$shown" || fail "make summary does not say FAIL: $shown"
+
+	# The recorded KUnit log has as many ok results as the recorded boot.
+	FAKE_BOOT=$HERE/data/kmemleak/boot.log FAKE_TEST_LOG=$HERE/data/kunit/test.log run_script run.sh
+	[ "$rc" = 0 ] || fail "a clean run failed: $out $err"
+	shown=$(make -s -C "$T/top" summary CACHE="$T/cache" 2>"$T/err") || fail "make summary failed after a clean run: $shown"
+	grep -q '^kmemleak: 0 unreferenced objects of ours after the 88 boot results' <<<"$shown" ||
+		fail "kmemleak line missing: $shown"
+	grep -q '^RESULT: PASS' <<<"$shown" || fail "make summary does not say PASS: $shown"
+	[ "$("$REPO/scripts/json-field.py" "$T/cache/results/summary.json" timings.build+run)" -ge 0 ] ||
+		fail "no timings in summary.json"
+
+	# A run that stops before its summary leaves none to show.
+	FAKE_KUNIT=builderror run_script run.sh
+	[ "$rc" != 0 ] || fail "a failed build passed"
+	make -s -C "$T/top" summary CACHE="$T/cache" >/dev/null 2>"$T/err" && fail "make summary passed after a failed build"
+	grep -q '^error: no summary in .*summary.json' "$T/err" || fail "no error line: $(cat "$T/err")"
 }
 
 cases=$(declare -F | awk '$3 ~ /^t_/ { sub(/^t_/, "", $3); print $3 }')
