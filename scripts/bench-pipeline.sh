@@ -24,13 +24,10 @@
 
 DIR=${PIPELINE_DIR:-$CACHE/pipeline}
 
-if [ "${1:-}" != --locked ]; then
-	ensure_cache
-	need_space "$CACHE" 12288 "the pipeline benchmark (a tree, two builds)"
-	note "pipeline benchmark in $DIR (waiting for the build lock)"
-	with_build_lock "$0" --locked
-	exit
-fi
+ensure_cache
+need_space "$CACHE" 12288 "the pipeline benchmark (a tree, two builds)"
+note "pipeline benchmark in $DIR (waiting for the build lock)"
+hold_build_lock
 
 rm -rf "$DIR"
 mkdir -p "$DIR/repo" "$DIR/results"

@@ -418,6 +418,27 @@ RS
 	out=$("$REPO/scripts/check-rust-ops.py" "$T/r") || fail "complete initializer rejected: $out"
 }
 
+# hold_build_lock: the build lock on a file descriptor, held until the
+# script ends or releases it; with_build_lock inside runs at once.
+t_build_lock_fd() {
+	local lock=$T/cache/build.lock
+	CACHE=$T/cache timeout 20 bash -c '. "$1/scripts/lib.sh"; hold_build_lock; touch "$2/held"; sleep 3' _ "$REPO" "$T" &
+	for _ in $(seq 50); do [ -e "$T/held" ] && break; sleep 0.1; done
+	[ -e "$T/held" ] || fail "hold_build_lock did not return"
+	flock -n "$lock" true && fail "the lock is not held"
+	wait
+	flock -n "$lock" true || fail "the lock is still held after the script ended"
+	CACHE=$T/cache timeout 20 bash -c '. "$1/scripts/lib.sh"; hold_build_lock
+		with_build_lock true
+		! flock -n "$CACHE/build.lock" true || exit 3
+		release_build_lock
+		flock -n "$CACHE/build.lock" true' _ "$REPO" ||
+		fail "with_build_lock under the held lock, or release_build_lock, failed (exit $?)"
+	grep -q -e '--runs\|--locked' "$REPO/scripts/bench.sh" "$REPO/scripts/bench-pipeline.sh" &&
+		fail "bench scripts still re-run themselves to hold the lock"
+	true
+}
+
 cases=$(declare -F | awk '$3 ~ /^t_/ { sub(/^t_/, "", $3); print $3 }')
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' "$cases"
