@@ -5,6 +5,7 @@
 # its own patches/ and series.  No real kernel is needed.
 #
 # usage: run.sh --list | run.sh NAME
+# Exit status: 0 passed, 77 skipped (the last line says why), else failed.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -12,6 +13,13 @@ REPO=$(cd "$HERE/../.." && pwd)
 fail() {
 	echo "error: $*"
 	exit 1
+}
+
+# skip REASON: the test cannot run here (exit 77); check.sh shows SKIP and
+# does not count it as failed.
+skip() {
+	echo "skip: $*"
+	exit 77
 }
 
 # expect_error REGEX: the command's stderr ($err) has exactly one error
@@ -172,8 +180,9 @@ t_cache_not_writable() {
 
 t_disk_full() {
 	setup
+	[ "$(id -u)" = 0 ] || skip "needs root to mount a small tmpfs"
 	mkdir -p "$T/small"
-	mount -t tmpfs -o size=1m tmpfs "$T/small" 2>/dev/null || fail "cannot mount a small tmpfs here (needs root)"
+	mount -t tmpfs -o size=1m tmpfs "$T/small" 2>"$T/err" || fail "cannot mount a small tmpfs as root: $(cat "$T/err")"
 	unset KDIR
 	out=$(CACHE=$T/small/cache DEBIAN_MIRROR=file:///nowhere "$T/top/scripts/fetch-base.sh" 2>"$T/err")
 	rc=$?
@@ -437,6 +446,28 @@ t_build_lock_fd() {
 	grep -q -e '--runs\|--locked' "$REPO/scripts/bench.sh" "$REPO/scripts/bench-pipeline.sh" &&
 		fail "bench scripts still re-run themselves to hold the lock"
 	true
+}
+
+# A test that needs root is skipped with a reason when not root (exit 77),
+# and check.sh shows SKIP without counting it as failed.
+t_skip_not_counted() {
+	if [ "$(id -u)" = 0 ]; then
+		command -v setpriv >/dev/null || skip "setpriv is missing"
+		cp -r "$REPO/scripts" "$T/s"
+		chmod -R a+rX "$T"
+		out=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups env TMPDIR=/tmp bash "$T/s/tests/run.sh" disk_full 2>&1)
+	else
+		out=$(bash "$REPO/scripts/tests/run.sh" disk_full 2>&1)
+	fi
+	rc=$?
+	[ "$rc" = 77 ] || fail "disk_full as non-root: exit $rc, not 77: $out"
+	grep -qx 'skip: needs root to mount a small tmpfs' <<<"$out" || fail "no reason given: $out"
+	eval "$(sed -n '/^check() {/,/^}/p' "$REPO/scripts/check.sh")"
+	# shellcheck disable=SC2034 # used by the check() of check.sh
+	passed=0 failed=0 skipped=0 logdir=$T
+	out=$(check demo bash -c 'echo "skip: no reason"; exit 77'; echo "$passed $failed $skipped")
+	grep -q '^SKIP demo .* skip: no reason$' <<<"$out" || fail "check.sh shows no SKIP line: $out"
+	[ "$(tail -n 1 <<<"$out")" = "0 0 1" ] || fail "check.sh counted the skip wrong (passed failed skipped): $(tail -n 1 <<<"$out")"
 }
 
 cases=$(declare -F | awk '$3 ~ /^t_/ { sub(/^t_/, "", $3); print $3 }')
