@@ -58,6 +58,8 @@ for p in $(series_files); do
 done
 
 echo "== the scripts"
+check shellcheck "$TOP/scripts/check-scripts.sh" shellcheck
+check python/py_compile "$TOP/scripts/check-scripts.sh" python
 while read -r t; do
 	check "script/$t" "$TOP/scripts/tests/run.sh" "$t"
 done < <("$TOP/scripts/tests/run.sh" --list)

@@ -15,7 +15,7 @@ codespell:codespell"
 [ -e /usr/lib/python3/dist-packages/ply ] || want="$want /nonexistent:python3-ply"
 [ -e /usr/lib/python3/dist-packages/git ] || want="$want /nonexistent:python3-git"
 case ${1:-run} in
-check) want="$want b4:b4 spatch:coccinelle ocamlopt:ocaml-nox" ;;
+check) want="$want b4:b4 spatch:coccinelle ocamlopt:ocaml-nox shellcheck:shellcheck" ;;
 coverage) want="$want lcov:lcov" ;;
 bench) want="$want gnuplot:gnuplot-nox" ;;
 ci-drm) want="$want clang-19:clang-19 ld.lld-19:lld-19 llvm-ar-19:llvm-19

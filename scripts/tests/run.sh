@@ -448,6 +448,25 @@ t_build_lock_fd() {
 	true
 }
 
+# check-scripts.sh finds a shellcheck warning and a Python syntax error,
+# each with one error line, and writes no bytecode into the repository.
+t_check_scripts_finds_problems() {
+	command -v shellcheck >/dev/null || skip "shellcheck is not installed (apt-get install shellcheck)"
+	setup
+	run_script check-scripts.sh shellcheck
+	[ "$rc" = 0 ] || fail "the scripts as they are: $err $out"
+	run_script check-scripts.sh python
+	[ "$rc" = 0 ] || fail "the Python files as they are: $err $out"
+	printf '#!/usr/bin/env bash\ncd /tmp\necho "$undefined_thing"\n' >"$T/top/scripts/bad.sh"
+	printf 'def f(:\n    pass\n' >"$T/top/scripts/bad.py"
+	run_script check-scripts.sh shellcheck
+	expect_error "shellcheck -S warning: 2 finding\(s\)"
+	grep -q 'scripts/bad.sh:2:1: warning: .*SC2164' <<<"$out" || fail "finding not shown: $out"
+	run_script check-scripts.sh python
+	expect_error "python3 -m py_compile failed: .*SyntaxError"
+	[ -z "$(find "$T/top" -name __pycache__)" ] || fail "bytecode written into the repository"
+}
+
 # A test that needs root is skipped with a reason when not root (exit 77),
 # and check.sh shows SKIP without counting it as failed.
 t_skip_not_counted() {
