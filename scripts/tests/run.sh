@@ -427,6 +427,21 @@ RS
 	out=$("$REPO/scripts/check-rust-ops.py" "$T/r") || fail "complete initializer rejected: $out"
 }
 
+# make help is made from the Makefile's "## " lines: every .PHONY target is
+# in it, and every target it lists has a rule.
+t_make_help_lists_phony() {
+	out=$(make -s --no-print-directory -f "$REPO/Makefile" help) || fail "make help failed: $out"
+	phony=$(sed -n 's/^\.PHONY://p' "$REPO/Makefile")
+	[ -n "$phony" ] || fail "no .PHONY line in the Makefile"
+	for t in $phony; do
+		grep -qE "^  make $t( |\$)" <<<"$out" || fail "make help does not list the .PHONY target $t"
+	done
+	for t in $(sed -n 's/^  make \([a-z][a-z-]*\).*/\1/p' <<<"$out"); do
+		grep -q "^$t:" "$REPO/Makefile" || fail "make help lists $t, which has no rule"
+	done
+	echo "make help lists all $(wc -w <<<"$phony") .PHONY targets"
+}
+
 # hold_build_lock: the build lock on a file descriptor, held until the
 # script ends or releases it; with_build_lock inside runs at once.
 t_build_lock_fd() {
