@@ -57,7 +57,7 @@ def main():
                     errors.append(f'stale figure "{fig}"; make last measured "{measured.group(0)}"')
     if errors:
         for e in errors:
-            print(f'error: cover-letter.txt: {e}')
+            print(f'error: cover-letter.txt: {e}', file=sys.stderr)
         return 1
     print(f'cover letter lists the {len(want)} patches of series; '
           f'{len(figures)} figure(s) match the last make')
@@ -65,4 +65,7 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except OSError as e:
+        sys.exit(f'error: {e.filename}: {e.strerror}')

@@ -61,14 +61,17 @@ def main():
             print(f'{rel}:{line}: drm_gpuvm_ops initializer names unknown field {f}')
             bad += 1
     if not seen:
-        print('error: no Rust initializer of bindings::drm_gpuvm_ops found')
+        print('error: no Rust initializer of bindings::drm_gpuvm_ops found', file=sys.stderr)
         return 1
     if bad:
-        print(f'error: {bad} field mismatch(es) between the C and Rust drm_gpuvm_ops')
+        print(f'error: {bad} field mismatch(es) between the C and Rust drm_gpuvm_ops', file=sys.stderr)
         return 1
     print(f'{seen} Rust drm_gpuvm_ops initializer(s) name all {len(fields)} C fields')
     return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except OSError as e:
+        sys.exit(f'error: {e.filename}: {e.strerror}')

@@ -27,7 +27,7 @@ def main():
             count, fn = rec[5:].split(',', 1)
             funcs[fn] = funcs.get(fn, 0) + int(count)
     if not lines:
-        print(f'error: no coverage data for {name}')
+        print(f'error: no coverage data for {name}', file=sys.stderr)
         return 1
     hit = sum(1 for c in lines.values() if c)
     fhit = sum(1 for c in funcs.values() if c)
@@ -50,4 +50,7 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except OSError as e:
+        sys.exit(f'error: {e.filename}: {e.strerror}')

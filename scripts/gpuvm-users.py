@@ -17,8 +17,13 @@ CORE = 'drm/drm_gpuvm.h'
 
 
 def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__.splitlines()[3])
     tree, dirs = sys.argv[1], [d.rstrip('/') for d in sys.argv[2:]]
     os.chdir(tree)
+    for d in dirs:
+        if not os.path.isdir(d):
+            sys.exit(f'error: {d} is not a directory of {tree}')
     includes = {}
     for d in dirs:
         for root, _, names in os.walk(d):
@@ -55,4 +60,7 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except OSError as e:
+        sys.exit(f'error: {e.filename}: {e.strerror}')

@@ -442,6 +442,40 @@ t_make_help_lists_phony() {
 	echo "make help lists all $(wc -w <<<"$phony") .PHONY targets"
 }
 
+# Every Python helper of scripts/ writes its error line to stderr, and
+# only there.
+t_python_errors_on_stderr() {
+	local py n
+	mkdir -p "$T/c/patches" "$T/r/include/drm" "$T/g"
+	printf 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: A <a@b.c>\nSubject: [PATCH] x: y\n\ndiff --git a/f b/f\n' >"$T/c/patches/0001-x.patch"
+	echo 0001-x.patch >"$T/c/series"
+	printf 'a cover letter without the patch list\n' >"$T/c/cover-letter.txt"
+	printf 'struct drm_gpuvm_ops {\n\tvoid (*vm_free)(struct drm_gpuvm *gpuvm);\n};\n' >"$T/r/include/drm/drm_gpuvm.h"
+	: >"$T/empty.info"
+	printf 'bench: x n=1 ns_per_op=1 iters=1\n' >"$T/wrong-name.log"
+	declare -A bad=(
+		[summary.py]="$T/none.json $T/none.log"
+		[check-cover.py]="$T/c $T/none.txt"
+		[check-rust-ops.py]="$T/r"
+		[coverage-report.py]="$T/empty.info drm_gpuvm.c $T/none"
+		[bench-report.py]="--out $T/bench $T/wrong-name.log"
+		[gpuvm-users.py]="$T/g no-such-dir"
+	)
+	for py in "$REPO"/scripts/*.py; do
+		py=$(basename "$py")
+		[ -n "${bad[$py]:-}" ] || fail "scripts/$py has no bad-input case in this test"
+		# shellcheck disable=SC2086 # the arguments are words
+		out=$("$REPO/scripts/$py" ${bad[$py]} 2>"$T/err")
+		rc=$?
+		err=$(cat "$T/err")
+		[ "$rc" != 0 ] || fail "$py: bad input accepted: $out"
+		grep -q '^error: ' <<<"$out" && fail "$py: error line on stdout: $(grep '^error: ' <<<"$out")"
+		n=$(grep -c '^error: ' <<<"$err")
+		[ "$n" -ge 1 ] || fail "$py: no error line on stderr: $err"
+	done
+	echo "${#bad[@]} Python helpers write their error lines to stderr"
+}
+
 # hold_build_lock: the build lock on a file descriptor, held until the
 # script ends or releases it; with_build_lock inside runs at once.
 t_build_lock_fd() {
