@@ -33,7 +33,8 @@ rm -rf "$DIR"
 mkdir -p "$DIR/repo" "$DIR/results"
 
 # A copy of this repository as it is now, committed or not.
-tar -C "$TOP" --exclude=.git -cf - . | tar -C "$DIR/repo" -xf -
+tar -C "$TOP" --exclude=.git -cf - . | tar -C "$DIR/repo" -xf - ||
+	die "cannot copy $TOP to $DIR/repo"
 
 # timed NAME CMD...: run CMD with its output in $DIR/results/NAME.log,
 # print its wall time in seconds.

@@ -45,7 +45,7 @@ ensure_cache() {
 # MIB MiB free, instead of dying half-way through an unpack or a build.
 need_space() {
 	local avail
-	avail=$(df -Pm "$1" | awk 'NR == 2 { print $4 }')
+	avail=$(df -Pm "$1" | awk 'NR == 2 { print $4 }') || die "cannot tell the free space in $1 (df failed)"
 	[ "${avail:-0}" -ge "$2" ] ||
 		die "disk full: $3 needs $2 MiB in $1, only ${avail:-0} MiB free"
 }

@@ -442,6 +442,27 @@ t_make_help_lists_phony() {
 	echo "make help lists all $(wc -w <<<"$phony") .PHONY targets"
 }
 
+# ci-drm.sh: kunit.py printed no build time (it stopped before building,
+# or a stand-in that never prints one): a PASS line still, or a FAIL line
+# that names the first error and one error line, never a silent exit.
+t_ci_drm_no_build_time() {
+	setup
+	mkdir -p "$T/bin"
+	for c in clang-19 ld.lld-19 qemu-system-x86_64 qemu-system-aarch64 qemu-system-arm; do
+		printf '#!/bin/sh\nexit 0\n' >"$T/bin/$c"
+		chmod +x "$T/bin/$c"
+	done
+	PATH=$T/bin:$PATH FAKE_KUNIT=ok run_script ci-drm.sh x86_64
+	[ "$rc" = 0 ] || fail "ci-drm failed on a passing run: $out $err"
+	grep -q '^PASS x86_64: PASS (drm_gpuvm 3/3 passed.*; no build time' <<<"$out" || fail "no PASS line: $out"
+	PATH=$T/bin:$PATH FAKE_KUNIT=builderror run_script ci-drm.sh x86_64 arm64
+	expect_error "ci-drm: 2 of 2 architectures failed"
+	grep -q '^FAIL x86_64 (kunit.py exit 1): drivers/gpu/drm/drm_gpuvm.c:3:5: error: first problem; log ' <<<"$out" ||
+		fail "no FAIL line naming the error: $out"
+	grep -q '^FAIL arm64 ' <<<"$out" || fail "arm64 not run after x86_64 failed: $out"
+	grep -qx '0 passed, 2 failed' <<<"$out" || fail "no count line: $out"
+}
+
 # Every Python helper of scripts/ writes its error line to stderr, and
 # only there.
 t_python_errors_on_stderr() {
