@@ -10,7 +10,7 @@ SHELL := /bin/bash
 S := scripts
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
-export KDIR BASE CACHE
+export KDIR BASE CACHE SIGNOFF
 
 .PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm users bench bench-pipeline
 
@@ -79,8 +79,10 @@ bench-pipeline: deps
 bisect: deps
 	@$(S)/bisect.sh
 
-## write the mails with b4 into $CACHE/mails; nothing is sent
-send-dry: apply
+## write the mails with b4 into $CACHE/mails as SIGNOFF; nothing is sent
+send-dry:
+	@$(S)/send-dry.sh --identity >/dev/null
+	@$(MAKE) --no-print-directory apply
 	@$(S)/send-dry.sh $(CACHE)/mails
 
 ## print the summary of the last KUnit run again
@@ -103,5 +105,6 @@ help:
 		{ flush() } END { flush() }' $(MAKEFILE)
 
 ##
-## Variables: KDIR=/path/to/kernel.git, BASE=<rev>, CACHE=<dir>, WORK=<branch>.
-## README.md says more.
+## Variables: KDIR=/path/to/kernel.git, BASE=<rev>, CACHE=<dir>, WORK=<branch>,
+## SIGNOFF="Name <addr>" or SIGNOFF=none (make send-dry; default: git config
+## user.name and user.email).  README.md says more.

@@ -427,6 +427,160 @@ RS
 	out=$("$REPO/scripts/check-rust-ops.py" "$T/r") || fail "complete initializer rejected: $out"
 }
 
+# The embedded base with a MAINTAINERS section and a stand-in
+# get_maintainer.pl, and a series committed as the repository is: by the
+# placeholder identity, with a real person's tags.  Patch 2 is a real
+# person's, signed by them and by the placeholder.  The fixture's git
+# configuration is $T/gitconfig (user.name/user.email as given).
+PLACEHOLDER='Seed maintainers <maintainers@users.noreply.r-seed.example>'
+setup_mails() {
+	local k=$T/cache/linux
+	setup
+	unset KDIR
+	export HOME=$T/home GIT_CONFIG_GLOBAL=$T/gitconfig GIT_CONFIG_NOSYSTEM=1
+	mkdir -p "$HOME"
+	make_kernel "$k"
+	mkdir -p "$k/scripts"
+	printf 'DRM GPUVM\nM:\tDanilo Krummrich <dakr@kernel.org>\nL:\tdri-devel@lists.freedesktop.org\nS:\tSupported\nF:\tdrivers/gpu/drm/drm_gpuvm.c\n\n' >"$k/MAINTAINERS"
+	printf '#!/bin/sh\ncat >/dev/null\necho "Danilo Krummrich <dakr@kernel.org>"\necho "dri-devel@lists.freedesktop.org"\n' >"$k/scripts/get_maintainer.pl"
+	chmod +x "$k/scripts/get_maintainer.pl"
+	git -C "$k" add -A && git -C "$k" commit -q -m 'maintainers'
+	git -C "$k" tag gpuvm-base
+	git -C "$k" checkout -q -b tmp
+	sed -i 's/int b;/int b = 1;/' "$k/drivers/gpu/drm/drm_gpuvm.c"
+	GIT_AUTHOR_NAME=${PLACEHOLDER% <*} GIT_AUTHOR_EMAIL=maintainers@users.noreply.r-seed.example \
+		git -C "$k" commit -q -a -F - <<EOM
+drm/gpuvm: set b
+
+Set b.
+
+Suggested-by: Danilo Krummrich <dakr@kernel.org>
+Link: https://lore.kernel.org/all/aCwx_9KIc9QBd7_0@pollux/
+Cc: stable@vger.kernel.org
+Signed-off-by: $PLACEHOLDER
+EOM
+	sed -i 's/int c;/int c = 1;/' "$k/drivers/gpu/drm/drm_gpuvm.c"
+	GIT_AUTHOR_NAME='Boris Brezillon' GIT_AUTHOR_EMAIL=boris.brezillon@collabora.com \
+		git -C "$k" commit -q -a -F - <<EOM
+drm/gpuvm: set c
+
+Set c.
+
+Signed-off-by: Boris Brezillon <boris.brezillon@collabora.com>
+Signed-off-by: $PLACEHOLDER
+EOM
+	rm -f "$T/top/patches/"*
+	git -C "$k" format-patch -q -o "$T/top/patches" gpuvm-base..tmp
+	git -C "$k" checkout -q master
+	git -C "$k" branch -q -D tmp
+	(cd "$T/top/patches" && ls) >"$T/top/series"
+	printf 'drm/gpuvm: a test series\n\nTwo patches.\n' >"$T/top/cover-letter.txt"
+	CACHE=$T/cache "$T/top/scripts/apply.sh" "$k" 2>/dev/null || fail "apply failed"
+}
+
+# git_identity NAME EMAIL: the fixture's git configuration.
+git_identity() {
+	git config --file "$T/gitconfig" user.name "$1"
+	git config --file "$T/gitconfig" user.email "$2"
+}
+
+# unfolded MAIL: MAIL with its folded header lines joined.
+unfolded() {
+	awk 'hdr && /^[ \t]/ { sub(/^[ \t]+/, " "); line = line $0; next }
+	     hdr { if (NR > 1) print line; line = $0; if ($0 == "") { hdr = 0; print ""; line = "" }; next }
+	     { print }' hdr=1 "$1"
+}
+
+# need_b4: the b4 tests need b4 (make check installs it).
+need_b4() {
+	command -v b4 >/dev/null || skip "b4 is not installed (apt-get install b4)"
+}
+
+# The sender's identity from git config replaces the placeholder, as
+# author and in Signed-off-by; the applied branch is left alone.
+t_send_dry_signs_as_sender() {
+	need_b4
+	setup_mails
+	git_identity 'Jane Developer' jane@kernel.org
+	k=$T/cache/linux
+	applied=$(git -C "$k" rev-parse applied)
+	run_script send-dry.sh "$T/mails"
+	[ "$rc" = 0 ] || fail "send-dry failed: $err"
+	grep -q 'written as Jane Developer <jane@kernel.org>' <<<"$out" || fail "sender not named: $out"
+	m=$(unfolded "$T/mails/0001-"*.eml)
+	grep -qx 'From: Jane Developer <jane@kernel.org>' <<<"$m" || fail "From: is not the sender: $(grep '^From:' <<<"$m")"
+	[ "$(grep -cx 'Signed-off-by: Jane Developer <jane@kernel.org>' <<<"$m")" = 1 ] || fail "no single Signed-off-by of the sender: $m"
+	grep -rqi 'noreply' "$T/mails" && fail "the placeholder is still in the mails: $(grep -ri noreply "$T/mails")"
+	[ "$(git -C "$k" rev-parse applied)" = "$applied" ] || fail "the applied branch moved"
+	[ "$(git -C "$k" rev-parse 'b4/gpuvm^{tree}')" = "$(git -C "$k" rev-parse 'applied^{tree}')" ] ||
+		fail "the mails' branch has another tree than applied"
+	[ "$(git -C "$k" symbolic-ref --short HEAD)" = applied ] || fail "HEAD not restored"
+	true
+}
+
+# SIGNOFF= wins over git config; real people's tags stay, in their place,
+# and a real person's patch keeps its author, with the sender's
+# Signed-off-by after theirs.
+t_send_dry_keeps_real_tags() {
+	need_b4
+	setup_mails
+	git_identity 'Someone Else' someone@kernel.org
+	SIGNOFF='Jane Developer <jane@kernel.org>' run_script send-dry.sh "$T/mails"
+	[ "$rc" = 0 ] || fail "send-dry failed: $err"
+	m1=$(unfolded "$T/mails/0001-"*.eml)
+	want=$(printf '%s\n' 'Suggested-by: Danilo Krummrich <dakr@kernel.org>' \
+		'Link: https://lore.kernel.org/all/aCwx_9KIc9QBd7_0@pollux/' 'Cc: stable@vger.kernel.org' \
+		'Signed-off-by: Jane Developer <jane@kernel.org>')
+	grep -qF -- "$want" <<<"$m1" || fail "tags of patch 1 not kept in order: $m1"
+	m2=$(unfolded "$T/mails/0002-"*.eml)
+	grep -qx 'From: Jane Developer <jane@kernel.org>' <<<"$m2" || fail "patch 2 not sent by the sender"
+	grep -qx 'From: Boris Brezillon <boris.brezillon@collabora.com>' <<<"$m2" || fail "patch 2 lost its author: $m2"
+	want=$(printf '%s\n' 'Signed-off-by: Boris Brezillon <boris.brezillon@collabora.com>' \
+		'Signed-off-by: Jane Developer <jane@kernel.org>')
+	grep -qF -- "$want" <<<"$m2" || fail "Signed-off-by lines of patch 2 wrong: $m2"
+	grep -rq 'Someone Else' "$T/mails" && fail "git config's identity used despite SIGNOFF="
+	true
+}
+
+# A placeholder or missing identity stops before anything is written,
+# with one error line; so does a SIGNOFF that is not "Name <addr>".
+t_send_dry_refuses_placeholder() {
+	setup_mails
+	k=$T/cache/linux
+	git_identity "${PLACEHOLDER% <*}" maintainers@users.noreply.r-seed.example
+	run_script send-dry.sh "$T/mails"
+	expect_error "git config user.email: maintainers@users.noreply.r-seed.example is a placeholder address"
+	[ ! -e "$T/mails" ] || fail "mails written"
+	[ "$(git -C "$k" symbolic-ref --short HEAD)" = applied ] || fail "the base tree was touched"
+	git -C "$k" rev-parse -q --verify b4/gpuvm >/dev/null && fail "b4 branch created"
+	for a in x@example.com x@mail.example.org x@a.example x@a.invalid x@a.test x@localhost noreply@kernel.org; do
+		SIGNOFF="Jane <$a>" run_script send-dry.sh "$T/mails"
+		expect_error "SIGNOFF: $a is a placeholder address"
+	done
+	SIGNOFF='jane@kernel.org' run_script send-dry.sh "$T/mails"
+	expect_error "SIGNOFF='jane@kernel.org' is not \"Name <addr>\""
+	rm -f "$T/gitconfig"
+	run_script send-dry.sh "$T/mails"
+	expect_error "no identity to sign the mails"
+	[ ! -e "$T/mails" ] || fail "mails written"
+}
+
+# SIGNOFF=none: unsigned mails, even with the placeholder identity (CI's),
+# and the b4 round trip of make check still gives the same tree.
+t_send_dry_signoff_none() {
+	need_b4
+	setup_mails
+	git_identity "${PLACEHOLDER% <*}" maintainers@users.noreply.r-seed.example
+	SIGNOFF=none run_script send-dry.sh "$T/mails"
+	[ "$rc" = 0 ] || fail "send-dry failed: $err"
+	grep -q 'unsigned (SIGNOFF=none)' <<<"$out" || fail "not said unsigned: $out"
+	grep -rq '^Signed-off-by: Seed' "$T/mails" && fail "the placeholder still signs: $(grep -r '^Signed-off-by' "$T/mails")"
+	grep -q '^Signed-off-by: Boris Brezillon' "$T/mails/0002-"*.eml || fail "a real Signed-off-by was dropped"
+	FAKE_KUNIT=ok run_script check-b4-roundtrip.sh
+	[ "$rc" = 0 ] || fail "b4 round trip failed: $err $out"
+	grep -q 'tree .* identical' <<<"$out" || fail "round trip did not compare the trees: $out"
+}
+
 # make help is made from the Makefile's "## " lines: every .PHONY target is
 # in it, and every target it lists has a rule.
 t_make_help_lists_phony() {
