@@ -39,7 +39,7 @@ apply: base
 	@$(S)/apply.sh "$$($(S)/prepare-tree.sh)"
 
 ## regenerate patches/, series, tests/ from the work branch
-export:
+export: deps
 	@$(S)/export.sh $(WORK) .
 
 ## create the work branch (the series as commits) to edit
@@ -63,7 +63,7 @@ ci-drm:
 
 ## compile every xe/nouveau/panthor/msm/imagination object using drm_gpuvm.h
 users:
-	@$(S)/deps.sh ci-drm
+	@$(S)/deps.sh users
 	@$(S)/users.sh
 
 ## micro-benchmarks: base kernel against the series, table, CSV and plot
@@ -82,11 +82,12 @@ bisect: deps
 ## write the mails with b4 into $CACHE/mails as SIGNOFF; nothing is sent
 send-dry:
 	@$(S)/send-dry.sh --identity >/dev/null
+	@$(S)/deps.sh send-dry
 	@$(MAKE) --no-print-directory apply
 	@$(S)/send-dry.sh $(CACHE)/mails
 
 ## print the summary of the last KUnit run again
-summary:
+summary: deps
 	@$(S)/summary.py $(CACHE)/results/kunit.json $(CACHE)/results/test.log --require-gpuvm --known kunit/upstream-splats
 
 ## drop the build directories and results

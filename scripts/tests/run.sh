@@ -581,6 +581,218 @@ t_send_dry_signoff_none() {
 	grep -q 'tree .* identical' <<<"$out" || fail "round trip did not compare the trees: $out"
 }
 
+# Every make target's dependency profile (scripts/deps.sh) lists the
+# Debian packages of what the target runs.  The table below says what each
+# script runs, from reading it; a target runs the scripts of its recipe and
+# of its prerequisites, and the scripts those name ("$TOP/scripts/...").
+# What a fresh bookworm machine has (Priority: required, and apt) needs no
+# package.  Where a THING is installed here, dpkg -S must agree with the
+# table, and where the archive's lists are here, every package must exist.
+t_deps_profiles() {
+	python3 - "$REPO" <<'PY' || fail "see above"
+import os, re, subprocess, sys
+
+top = sys.argv[1]
+# A fresh Debian bookworm: Priority required, and apt with its keyring.
+FRESH = set("""apt base-files base-passwd bash bsdutils coreutils dash debconf
+debianutils diffutils dpkg e2fsprogs findutils grep gzip hostname
+init-system-helpers libc-bin login mawk mount ncurses-base ncurses-bin passwd
+perl-base sed sensible-utils sysvinit-utils tar tzdata util-linux gpgv
+debian-archive-keyring""".split())
+# A kernel build (kunit.py run/build, make): UML with gcc, or LLVM as drm-ci.
+KBUILD = """make:make flex:flex bison:bison bc:bc perl:perl-base python3:python3
+/usr/include/stdio.h:libc6-dev"""
+UM = 'gcc:gcc ccache:ccache ' + KBUILD
+LLVM = 'clang-19:clang-19 ld.lld-19:lld-19 llvm-ar-19:llvm-19 ' + KBUILD
+# script: THING:PACKAGE ...  ("-": nothing beyond a fresh machine)
+NEEDS = {
+    'apply.sh': 'git:git',
+    'b4-addresses.sh': '/usr/bin/perldoc:perl',  # get_maintainer.pl: JSON::PP
+    'bench-pipeline.sh': 'make:make tar:tar ' + UM,
+    'bench-report.py': 'python3:python3 gnuplot:gnuplot-nox',
+    'bench.sh': 'git:git taskset:util-linux gnuplot:gnuplot-nox ' + UM,
+    'bisect.sh': 'git:git ' + UM,
+    'check-b4-roundtrip.sh': 'b4:b4 git:git',
+    # coccinelle runs the semantic patches' OCaml script rules with ocamlopt
+    'check-cocci.sh': 'spatch:coccinelle ocamlopt:ocaml-nox git:git',
+    'check-codespell-live.sh': '-',
+    'check-cover.py': 'python3:python3',
+    'check-drift.sh': 'git:git diff:diffutils',
+    'check-kerneldoc.sh': 'git:git python3:python3',  # kernel-doc is Python in 7.3
+    'check-quilt.sh': 'quilt:quilt git:git tar:tar',
+    'check-rust-ops.py': 'python3:python3',
+    'check-scripts.sh': 'shellcheck:shellcheck python3:python3',
+    'check-static.sh': 'git:git ' + UM,
+    'check.sh': 'git:git',
+    # checkpatch.pl: Term::ANSIColor and Encode (full perl), codespell's
+    # dictionary, and spdxcheck.py with Debian's python3, ply and git.
+    'checkpatch.sh': """/usr/bin/perldoc:perl git:git
+        /usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt:codespell
+        /usr/lib/python3/dist-packages/ply:python3-ply
+        /usr/lib/python3/dist-packages/git:python3-git""",
+    # the x86_64 kernel builds objtool, which includes <gelf.h>
+    'ci-drm.sh': """git:git /usr/include/gelf.h:libelf-dev
+        qemu-system-x86_64:qemu-system-x86 qemu-system-aarch64:qemu-system-arm
+        qemu-system-arm:qemu-system-arm ccache:ccache """ + LLVM,
+    'coverage-report.py': 'python3:python3',
+    'coverage.sh': 'lcov:lcov genhtml:lcov gcov:gcc git:git ' + UM,
+    'deps.sh': 'apt-get:apt',
+    'export.sh': 'git:git',
+    'fetch-base.sh': """apt-get:apt apt-cache:apt dpkg-deb:dpkg tar:tar xz:xz-utils git:git
+        make:make /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring""",
+    'fetch-sparse.sh': 'apt-get:apt tar:tar xz:xz-utils gcc:gcc make:make /usr/include/stdio.h:libc6-dev',
+    'gpuvm-users.py': 'python3:python3',
+    'kmemleak-control.sh': 'git:git python3:python3',
+    'kmemleak.sh': 'objdump:binutils timeout:coreutils perl:perl-base python3:python3',
+    'kunit.sh': 'git:git flock:util-linux ' + UM,
+    'lib.sh': 'flock:util-linux df:coreutils',
+    'make-work.sh': 'git:git',
+    'prepare-tree.sh': 'git:git',
+    'run.sh': 'git:git',
+    'send-dry.sh': 'b4:b4 git:git',
+    'summary.py': 'python3:python3',
+    'users.sh': 'git:git ccache:ccache ' + LLVM,
+    'tests/run.sh': 'git:git python3:python3 make:make b4:b4 shellcheck:shellcheck',
+    'tests/fake-kunit.py': 'python3:python3',
+}
+bad = []
+scripts = sorted(os.path.relpath(os.path.join(d, f), f'{top}/scripts')
+                 for d, _, fs in os.walk(f'{top}/scripts') if '__pycache__' not in d
+                 for f in fs if f.endswith(('.sh', '.py')))
+for s in sorted(set(scripts) - set(NEEDS)):
+    bad.append(f'scripts/{s} has no entry in the needs table of this test')
+for s in sorted(set(NEEDS) - set(scripts)):
+    bad.append(f'the needs table names scripts/{s}, which does not exist')
+
+
+def pairs(text):
+    return [] if text.strip() == '-' else [tuple(w.split(':', 1)) for w in text.split()]
+
+
+# Which scripts each script runs (lib.sh: every shell script sources it).
+calls = {}
+for s in scripts:
+    code = '\n'.join(l for l in open(f'{top}/scripts/{s}') if not l.lstrip().startswith('#'))
+    calls[s] = set(re.findall(r'\$TOP/scripts/([\w./-]+\.(?:sh|py))', code))
+    if s.endswith('.sh'):
+        calls[s].add('lib.sh')
+
+# The Makefile: each target's prerequisites, scripts and deps.sh profiles.
+rules, phony, cur = {}, [], None
+for line in open(f'{top}/Makefile'):
+    if line.startswith('.PHONY:'):
+        phony += line.split()[1:]
+    m = re.match(r'^([a-z][a-z-]*):(?!=)(.*)', line)
+    if m:
+        cur = rules.setdefault(m.group(1), {'pre': m.group(2).split('#')[0].split(),
+                                            'scripts': set(), 'profiles': set()})
+        continue
+    if not line.startswith('\t'):
+        cur = None
+        continue
+    if cur is None:
+        continue
+    for p in re.findall(r'deps\.sh(?: +([a-z][a-z-]*))?', line):
+        cur['profiles'].add(p or 'run')
+    cur['scripts'] |= set(re.findall(r'\$\(S\)/([\w.-]+)', line))
+    m = re.search(r'\$\(MAKE\)[^;|&]* ([a-z][a-z-]*)\s*$', line)
+    if m:
+        cur['pre'].append(m.group(1))
+
+
+def closure(t, seen):
+    if t in seen or t not in rules:
+        return set(), set()
+    seen.add(t)
+    r = rules[t]
+    scr, prof = set(r['scripts']), set(r['profiles'])
+    for p in r['pre']:
+        a, b = closure(p, seen)
+        scr |= a
+        prof |= b
+    todo = list(scr)
+    while todo:
+        for c in calls.get(todo.pop(), ()):
+            if c not in scr:
+                scr.add(c)
+                todo.append(c)
+    return scr, prof
+
+
+listed = {}
+
+
+def profile(p):
+    if p not in listed:
+        r = subprocess.run([f'{top}/scripts/deps.sh', '--list', p], capture_output=True, text=True)
+        if r.returncode:
+            bad.append(f'deps.sh --list {p}: {r.stderr.strip()}')
+        listed[p] = [tuple(l.split(':', 1)) for l in r.stdout.split()]
+    return listed[p]
+
+
+checked = 0
+for t in phony:
+    if t not in rules:
+        bad.append(f'.PHONY target {t} has no rule')
+        continue
+    scr, prof = closure(t, set())
+    have = {pkg for p in prof for _, pkg in profile(p)}
+    for s in sorted(scr):
+        for thing, pkg in pairs(NEEDS.get(s, '-')):
+            checked += 1
+            if pkg not in FRESH and pkg not in have:
+                bad.append(f'make {t}: scripts/{s} runs {thing} (Debian package {pkg}), which '
+                           f'deps.sh {" ".join(sorted(prof)) or "(no profile)"} does not install')
+
+
+# The THING:PACKAGE knowledge, where this machine can tell.
+def owner(thing):
+    paths = [thing] if thing.startswith('/') else \
+        [f'{d}/{thing}' for d in ('/usr/bin', '/bin', '/usr/sbin', '/sbin')]
+    for path in paths:
+        if os.path.lexists(path):
+            r = subprocess.run(['dpkg-query', '-S', path], capture_output=True, text=True)
+            if r.returncode == 0:
+                return {l.split(':')[0] for l in r.stdout.splitlines()}
+    return None
+
+
+def depends(pkg):
+    r = subprocess.run(['dpkg-query', '-W', '-f', '${Depends} ${Pre-Depends}', pkg],
+                       capture_output=True, text=True)
+    return set(re.findall(r'[a-z0-9][a-z0-9+.-]+', r.stdout)) if r.returncode == 0 else set()
+
+
+every = {w for text in NEEDS.values() for w in pairs(text)}
+every |= {w for p in listed for w in listed[p]}
+verified = 0
+for thing, pkg in sorted(every):
+    own = owner(thing)
+    if own is None:
+        continue
+    verified += 1
+    if pkg not in own and not (own & depends(pkg)):
+        bad.append(f'{thing} belongs to {" ".join(sorted(own))} (dpkg -S), not to {pkg}')
+lists = [f for f in os.listdir('/var/lib/apt/lists') if '_Packages' in f] \
+    if os.path.isdir('/var/lib/apt/lists') else []
+if lists:
+    want = sorted({pkg for _, pkg in every} - FRESH)
+    r = subprocess.run(['apt-cache', 'show', '--no-all-versions'] + want, capture_output=True, text=True)
+    known = set(re.findall(r'^Package: (\S+)', r.stdout, re.M))
+    for pkg in want:
+        if pkg not in known:
+            bad.append(f'no package {pkg} in the apt lists of this machine')
+for b in bad:
+    print('error: ' + b)
+if bad:
+    sys.exit(1)
+print(f'{len(phony)} targets, {checked} needs, each in its target\'s deps.sh profile; '
+      f'{verified} of {len(every)} THING:PACKAGE pairs confirmed by dpkg -S here'
+      + ('' if lists else '; no apt lists here to check that the packages exist'))
+PY
+}
+
 # make help is made from the Makefile's "## " lines: every .PHONY target is
 # in it, and every target it lists has a rule.
 t_make_help_lists_phony() {
