@@ -436,7 +436,8 @@ PLACEHOLDER='Seed maintainers <maintainers@users.noreply.r-seed.example>'
 setup_mails() {
 	local k=$T/cache/linux
 	setup
-	unset KDIR
+	# Not the caller's: make check SIGNOFF=... must not change these tests.
+	unset KDIR SIGNOFF GIT_CONFIG_COUNT
 	export HOME=$T/home GIT_CONFIG_GLOBAL=$T/gitconfig GIT_CONFIG_NOSYSTEM=1
 	mkdir -p "$HOME"
 	make_kernel "$k"
@@ -813,6 +814,7 @@ t_make_help_lists_phony() {
 # that names the first error and one error line, never a silent exit.
 t_ci_drm_no_build_time() {
 	setup
+	unset LLVM_VERSION RESULTS
 	mkdir -p "$T/bin"
 	for c in clang-19 ld.lld-19 qemu-system-x86_64 qemu-system-aarch64 qemu-system-arm; do
 		printf '#!/bin/sh\nexit 0\n' >"$T/bin/$c"
