@@ -89,9 +89,10 @@ signed_message() {
 # resign SIGNER: the commits $BASE_TAG..applied again, on the same trees and
 # dates, as SIGNER; the new head in $head.  (Not in a $(...): set -e holds.)
 resign() {
-	local who=$1 c an ae ad cn ce cd msg
+	local who=$1 c commits an ae ad cn ce cd msg
 	head=$(git rev-parse "$BASE_TAG^{commit}")
-	for c in $(git rev-list --reverse "$BASE_TAG..applied"); do
+	commits=$(git rev-list --reverse "$BASE_TAG..applied") || die "cannot list the commits $BASE_TAG..applied"
+	for c in $commits; do
 		IFS=$'\t' read -r an ae ad cn ce cd < <(git log -1 --date=raw --format=$'%an\t%ae\t%ad\t%cn\t%ce\t%cd' "$c")
 		msg=$(git cat-file commit "$c" | sed '1,/^$/d' | signed_message "$who")
 		if [ "$who" != none ]; then
@@ -109,6 +110,8 @@ resign() {
 			GIT_COMMITTER_NAME=$cn GIT_COMMITTER_EMAIL=$ce GIT_COMMITTER_DATE=$cd \
 			git commit-tree "$c^{tree}" -p "$head") || die "cannot rewrite $(git log -1 --format=%s "$c")"
 	done
+	[ "$(git rev-parse "$head^{tree}")" = "$(git rev-parse 'applied^{tree}')" ] ||
+		die "the rewritten series has another tree than the applied branch"
 }
 
 signer
