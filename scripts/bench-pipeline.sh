@@ -24,19 +24,17 @@
 
 DIR=${PIPELINE_DIR:-$CACHE/pipeline}
 
-if [ "${1:-}" != --locked ]; then
-	ensure_cache
-	need_space "$CACHE" 12288 "the pipeline benchmark (a tree, two builds)"
-	note "pipeline benchmark in $DIR (waiting for the build lock)"
-	with_build_lock "$0" --locked
-	exit
-fi
+ensure_cache
+need_space "$CACHE" 12288 "the pipeline benchmark (a tree, two builds)"
+note "pipeline benchmark in $DIR (waiting for the build lock)"
+hold_build_lock
 
 rm -rf "$DIR"
 mkdir -p "$DIR/repo" "$DIR/results"
 
 # A copy of this repository as it is now, committed or not.
-tar -C "$TOP" --exclude=.git -cf - . | tar -C "$DIR/repo" -xf -
+tar -C "$TOP" --exclude=.git -cf - . | tar -C "$DIR/repo" -xf - ||
+	die "cannot copy $TOP to $DIR/repo"
 
 # timed NAME CMD...: run CMD with its output in $DIR/results/NAME.log,
 # print its wall time in seconds.

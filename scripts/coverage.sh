@@ -61,7 +61,8 @@ genhtml -q --legend -o "$out/html" "$out/drm_gpuvm.info" >/dev/null 2>>"$out/lco
 git -C "$BASE_REPO" diff -U0 "$BASE_TAG" applied -- drivers/gpu/drm/drm_gpuvm.c |
 	awk '/^@@/ { split($3, a, ","); l = substr(a[1], 2); n = (a[2] == "" ? 1 : a[2]); for (i = 0; i < n; i++) print l + i }' \
 	>"$out/added-lines"
-exports=$(grep -o 'EXPORT_SYMBOL_GPL([a-z_0-9]*)' drivers/gpu/drm/drm_gpuvm.c | sed 's/.*(\(.*\))/\1/')
+exports=$(grep -o 'EXPORT_SYMBOL_GPL([a-z_0-9]*)' drivers/gpu/drm/drm_gpuvm.c | sed 's/.*(\(.*\))/\1/') ||
+	die "no EXPORT_SYMBOL_GPL in drivers/gpu/drm/drm_gpuvm.c of $wt"
 python3 "$TOP/scripts/coverage-report.py" "$out/drm_gpuvm.info" drm_gpuvm.c "$out/added-lines" $exports |
 	tee "$out/figures.txt"
 echo "gcda files: $n; tracefile: $out/drm_gpuvm.info; HTML: $out/html/index.html"

@@ -25,7 +25,7 @@ mirror=${DEBIAN_MIRROR:-}
 if [ -z "$mirror" ]; then
 	codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
 	mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
-		awk -v c="$codename" '$1 == c { print $2; exit }')
+		awk -v c="$codename" '$1 == c { print $2; exit }' || true)
 	[ -n "$mirror" ] ||
 		die "no Debian mirror for '$codename' in the system's apt sources (set DEBIAN_MIRROR=)"
 fi
@@ -55,7 +55,7 @@ version=$(apt-cache "${apt_opts[@]}" show "$PKG" 2>/dev/null |
 note "downloading $PKG $version"
 (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" download "$PKG=$version") >>"$log" 2>&1 ||
 	die "Debian download failed: $PKG $version from $mirror: $(grep -m1 -E '^(E|Err):' "$log" || tail -n1 "$log")"
-deb=$(ls "$apt_dir"/debs/"${PKG}"_*.deb 2>/dev/null | head -n 1)
+deb=$(ls "$apt_dir"/debs/"${PKG}"_*.deb 2>/dev/null | head -n 1 || true)
 [ -n "$deb" ] || die "Debian download failed: no $PKG .deb in $apt_dir/debs"
 
 # Unpack into a temporary directory and move it in place only when the git
@@ -65,7 +65,7 @@ rm -rf "$tmp" "$tmp.deb"
 mkdir -p "$tmp.deb"
 note "unpacking $(basename "$deb")"
 dpkg-deb -x "$deb" "$tmp.deb" || die "cannot unpack $deb"
-tarball=$(ls "$tmp.deb"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n 1)
+tarball=$(ls "$tmp.deb"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n 1 || true)
 [ -n "$tarball" ] || die "$deb holds no linux-source tarball"
 mkdir -p "$tmp"
 tar -xJf "$tarball" -C "$tmp" --strip-components=1 ||

@@ -17,7 +17,7 @@ mirror=${DEBIAN_MIRROR:-}
 if [ -z "$mirror" ]; then
 	codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
 	mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
-		awk -v c="$codename" '$1 == c { print $2; exit }')
+		awk -v c="$codename" '$1 == c { print $2; exit }' || true)
 	[ -n "$mirror" ] || die "no Debian mirror for '$codename' in the system's apt sources"
 fi
 apt=$dir/apt
@@ -31,7 +31,7 @@ apt-get "${opts[@]}" update >"$dir/apt.log" 2>&1 ||
 	die "Debian download failed: sid sources index from $mirror: $(grep -m1 -E '^(E|Err):' "$dir/apt.log")"
 (cd "$dir/src" && apt-get "${opts[@]}" source --download-only sparse) >>"$dir/apt.log" 2>&1 ||
 	die "Debian download failed: sparse source from $mirror sid"
-orig=$(ls "$dir"/src/sparse_*.orig.tar.* 2>/dev/null | head -n 1)
+orig=$(ls "$dir"/src/sparse_*.orig.tar.* 2>/dev/null | head -n 1 || true)
 [ -n "$orig" ] || die "no sparse .orig tarball in $dir/src"
 tar -xf "$orig" -C "$dir/src"
 basename "$orig" | sed 's/^sparse_\(.*\)\.orig\.tar\..*/\1/' >"$dir/VERSION"

@@ -45,7 +45,7 @@ ensure_cache() {
 # MIB MiB free, instead of dying half-way through an unpack or a build.
 need_space() {
 	local avail
-	avail=$(df -Pm "$1" | awk 'NR == 2 { print $4 }')
+	avail=$(df -Pm "$1" | awk 'NR == 2 { print $4 }') || die "cannot tell the free space in $1 (df failed)"
 	[ "${avail:-0}" -ge "$2" ] ||
 		die "disk full: $3 needs $2 MiB in $1, only ${avail:-0} MiB free"
 }
@@ -107,7 +107,25 @@ kunit_first_error() {
 }
 
 # with_build_lock CMD...: never two kernel builds at once on this machine.
+# Under hold_build_lock, CMD runs at once: the lock is this script's.
 with_build_lock() {
+	[ -z "${BUILD_LOCK_FD:-}" ] || { "$@"; return; }
 	mkdir -p "$(dirname "$LOCK")"
 	flock "$LOCK" "$@"
+}
+
+# hold_build_lock: take the build lock on a file descriptor and keep it
+# until release_build_lock or the end of the script (children inherit it),
+# for a script that measures and must keep every other build away.  Its
+# with_build_lock runs at once; a child script that takes the same lock
+# would wait for ever.
+hold_build_lock() {
+	mkdir -p "$(dirname "$LOCK")"
+	exec {BUILD_LOCK_FD}>>"$LOCK" || die "cannot open the build lock $LOCK"
+	flock "$BUILD_LOCK_FD" || die "cannot take the build lock $LOCK"
+}
+
+release_build_lock() {
+	[ -z "${BUILD_LOCK_FD:-}" ] || exec {BUILD_LOCK_FD}>&-
+	BUILD_LOCK_FD=
 }
