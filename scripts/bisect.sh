@@ -33,7 +33,8 @@ for k in $(seq 1 "$n"); do
 	require=
 	git cat-file -e "$rev:drivers/gpu/drm/tests/drm_gpuvm_test.c" 2>/dev/null && require=--require-gpuvm
 	# shellcheck disable=SC2086
-	if sum=$("$TOP/scripts/summary.py" "$log/kunit.json" "$log/test.log" $require --known "$TOP/kunit/upstream-splats") &&
+	mapfile -t alone < <(alone_args "$log")
+	if sum=$("$TOP/scripts/summary.py" "$log/kunit.json" "$log/test.log" $require --known "$TOP/kunit/upstream-splats" "${alone[@]}") &&
 		[ "$warns" = 0 ]; then
 		echo "PASS $k/$n $subject: W=1 clean (${objs//$'\n'/ }); $(grep '^RESULT' <<<"$sum")"
 	else

@@ -129,3 +129,10 @@ release_build_lock() {
 	[ -z "${BUILD_LOCK_FD:-}" ] || exec {BUILD_LOCK_FD}>&-
 	BUILD_LOCK_FD=
 }
+
+# alone_args DIR: summary.py's --alone arguments for the results in DIR, when
+# kunit.sh ran the drm_gpuvm suites alone there.
+alone_args() {
+	[ -f "$1/kunit-gpuvm.json" ] && printf '%s\n' --alone "$1/kunit-gpuvm.json" "$1/test-gpuvm.log"
+	return 0
+}

@@ -32,7 +32,8 @@ echo
 echo "tree:    $tree ($(git -C "$tree" rev-parse --abbrev-ref HEAD) $(git -C "$tree" rev-parse --short HEAD))"
 echo "results: $RESULTS/kunit.json, kernel log $RESULTS/test.log"
 # shellcheck disable=SC2086 # $require is one optional word
+mapfile -t alone < <(alone_args "$RESULTS")
 "$TOP/scripts/summary.py" "$RESULTS/kunit.json" "$RESULTS/test.log" $require \
-	--known "$TOP/kunit/upstream-splats" "${leak[@]}" \
+	--known "$TOP/kunit/upstream-splats" "${leak[@]}" "${alone[@]}" \
 	--time base+apply=$((t1 - t0)) --time build+run=$((t2 - t1)) --time kmemleak-wait=$((t3 - t2)) \
 	--out "$RESULTS/summary.txt" --json "$RESULTS/summary.json"

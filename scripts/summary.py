@@ -2,7 +2,8 @@
 """Print a one-screen summary of a KUnit run and decide whether it passed.
 
 usage: summary.py KUNIT_JSON TEST_LOG [--require-gpuvm] [--all] [--known FILE]
-                  [--kmemleak JSON] [--time NAME=SECONDS]... [--out FILE] [--json FILE]
+                  [--alone KUNIT_JSON TEST_LOG] [--kmemleak JSON]
+                  [--time NAME=SECONDS]... [--out FILE] [--json FILE]
        summary.py --show JSON [--table drm_gpuvm]
 
 Each suite with passed/failed/skipped, the drm_gpuvm suites first, then any
@@ -12,6 +13,14 @@ or crashed, when a drm_gpuvm case was skipped, when the drm_gpuvm suites
 were required but did not run, or when the log holds a splat, even if
 every test passed.  With --kmemleak, the result of scripts/kmemleak.sh
 (its kmemleak.json) is part of the verdict.
+
+--alone gives the results of a boot that ran the drm_gpuvm suites alone.
+The drm_gpuvm counts then come from that boot: an upstream test that trips a
+lock debugging check (drm_test_bridge_helper_reset_crtc does) turns lockdep
+off for the rest of a boot, so only the boot without the upstream suites
+runs our cases under lockdep.  A case that fails in the full run still fails
+the run; one that skips there (because lockdep is off) does not.  Both
+kernel logs are scanned for splats.
 
 --out writes the text, --json the results as data: the inputs, the
 timings, the counts per suite, the splats, the kmemleak result, the
@@ -75,24 +84,47 @@ def read_kmemleak(path, test_log):
     return result, []
 
 
-def summary(kunit_json, test_log, require=False, show_all=False, known_file=None,
-            kmemleak_file=None, timings=None):
-    """The results of a run as data (see --json); raises BadInput."""
+def load_kunit(kunit_json):
+    """The kunit.py --json tree in KUNIT_JSON; raises BadInput."""
     try:
         with open(kunit_json) as f:
-            tree = json.load(f)
+            return json.load(f)
     except (OSError, ValueError) as err:
         raise BadInput(f'no KUnit results in {kunit_json}: {err}')
+
+
+def suite_rows(tree, keep):
+    """The rows of the top-level suites of TREE for which KEEP(ours) holds."""
+    rows = []
+    for group in tree.get('sub_groups', []):
+        ours = group['name'].startswith('drm_gpuvm')
+        if keep(ours):
+            p, f, s = counts(group)
+            rows.append({'name': group['name'], 'ours': ours, 'passed': p, 'failed': f, 'skipped': s})
+    return rows
+
+
+def scan(test_log):
+    try:
+        return splats.scan_file(test_log)
+    except OSError as err:
+        return [splats.Splat(0, '-', 'log', 'log', f'cannot read kernel log: {err}')]
+
+
+def summary(kunit_json, test_log, require=False, show_all=False, known_file=None,
+            kmemleak_file=None, timings=None, alone=None):
+    """The results of a run as data (see --json); raises BadInput."""
+    tree = load_kunit(kunit_json)
+    alone_tree = load_kunit(alone[0]) if alone else None
     try:
         known = splats.load_known(known_file)
     except OSError as err:
         raise BadInput(f'cannot read the known splats {known_file}: {err.strerror}')
-    suites = []
     problems = []
-    for group in tree.get('sub_groups', []):
-        p, f, s = counts(group)
-        suites.append({'name': group['name'], 'ours': group['name'].startswith('drm_gpuvm'),
-                       'passed': p, 'failed': f, 'skipped': s})
+    if alone_tree is None:
+        suites = suite_rows(tree, lambda ours: True)
+    else:
+        suites = suite_rows(alone_tree, lambda ours: ours) + suite_rows(tree, lambda ours: not ours)
     ours = [s for s in suites if s['ours']]
     if require and not ours:
         problems.append('the drm_gpuvm suite did not run')
@@ -101,11 +133,10 @@ def summary(kunit_json, test_log, require=False, show_all=False, known_file=None
         problems.append(f'{skipped} drm_gpuvm case(s) skipped: our cases must run')
     for group in tree.get('sub_groups', []):
         problems += [f'failed: {name}' for name in failing_cases(group, group['name'] + '.')]
+    for group in (alone_tree or {}).get('sub_groups', []):
+        problems += [f'failed alone: {name}' for name in failing_cases(group, group['name'] + '.')]
 
-    try:
-        found = splats.scan_file(test_log)
-    except OSError as err:
-        found = [splats.Splat(0, '-', 'log', 'log', f'cannot read kernel log: {err}')]
+    found = scan(test_log) + (scan(alone[1]) if alone else [])
     # A splat in a drm_gpuvm suite always fails.  One in a peer suite fails
     # unless the unpatched base prints the same one (kunit/upstream-splats).
     new = [s for s in found if s.suite.startswith('drm_gpuvm') or s.key not in known]
@@ -122,7 +153,8 @@ def summary(kunit_json, test_log, require=False, show_all=False, known_file=None
     return {
         'version': VERSION,
         'inputs': {'kunit_json': kunit_json, 'test_log': test_log, 'require_gpuvm': require,
-                   'all': show_all, 'known': known_file, 'kmemleak': kmemleak_file},
+                   'all': show_all, 'known': known_file, 'kmemleak': kmemleak_file,
+                   'alone': list(alone) if alone else None},
         'timings': dict(timings or {}),
         'suites': suites,
         'totals': {'drm_gpuvm': total(ours),
@@ -247,6 +279,7 @@ def main(argv):
     ap.add_argument('--all', action='store_true')
     ap.add_argument('--known')
     ap.add_argument('--kmemleak')
+    ap.add_argument('--alone', nargs=2, metavar=('KUNIT_JSON', 'TEST_LOG'))
     ap.add_argument('--time', type=timing, action='append', default=[], metavar='NAME=SECONDS')
     ap.add_argument('--out')
     ap.add_argument('--json')
@@ -268,7 +301,7 @@ def main(argv):
 
     try:
         data = summary(args.kunit_json, args.test_log, args.require_gpuvm, args.all,
-                       args.known, args.kmemleak, args.time)
+                       args.known, args.kmemleak, args.time, args.alone)
     except BadInput as err:
         cli.die(err)
     text = render(data)
