@@ -6,6 +6,7 @@
 #include <kunit/test.h>
 #include <kunit/test-bug.h>
 
+#include <linux/completion.h>
 #include <linux/debug_locks.h>
 #include <linux/delay.h>
 #include <linux/dma-fence.h>
@@ -47,6 +48,9 @@
 #define TEST_MAX_MAPS		6
 #define TEST_MAX_WATCH		4
 
+/* How long a test waits for another thread before it gives up. */
+#define GPUVM_TEST_TIMEOUT	(10 * HZ)
+
 /* Backing BOs of the split/merge table: none (sparse), a and b. */
 enum gpuvm_sm_bo {
 	TBO_NONE,
@@ -84,6 +88,10 @@ struct gpuvm_test_va {
 struct gpuvm_test_gem {
 	struct drm_gem_object base;
 	struct gpuvm_test_priv *priv;
+	/* A weak-ref VM whose mappings ::free tears down, if set. */
+	struct drm_gpuvm *weak_vm;
+	/* Completed when ::free starts its teardown, if set. */
+	struct completion *free_entered;
 };
 
 /* One split/merge step as reported by drm_gpuvm. */
@@ -118,6 +126,14 @@ struct gpuvm_test_priv {
 	unsigned int op_alloc_calls;
 	/* GEM refcount seen by the last ::vm_bo_free, through vm_bo->obj. */
 	unsigned int vm_bo_free_gem_refs;
+	/* Order of the last ::vm_bo_free and GEM ::free calls. */
+	unsigned int seq;
+	unsigned int vm_bo_free_seq;
+	unsigned int obj_free_seq;
+	/* ::vm_bo_free stops between these two when vm_bo_free_stop is set. */
+	bool vm_bo_free_stop;
+	struct completion vm_bo_free_entered;
+	struct completion vm_bo_free_resume;
 	unsigned int op_allocs;
 	unsigned int op_frees;
 	unsigned int va_alloc_calls;
@@ -216,8 +232,14 @@ static void gpuvm_test_vm_bo_free(struct drm_gpuvm_bo *vm_bo)
 {
 	struct gpuvm_test_priv *priv = to_test_vm(vm_bo->vm)->priv;
 
+	if (priv->vm_bo_free_stop) {
+		complete(&priv->vm_bo_free_entered);
+		wait_for_completion_timeout(&priv->vm_bo_free_resume,
+					    GPUVM_TEST_TIMEOUT);
+	}
 	/* vm_bo->obj must still be valid, KASAN checks this access. */
 	priv->vm_bo_free_gem_refs = kref_read(&vm_bo->obj->refcount);
+	priv->vm_bo_free_seq = ++priv->seq;
 	priv->vm_bo_frees++;
 	kfree(to_test_bo(vm_bo));
 }
@@ -436,12 +458,86 @@ static const struct drm_gpuvm_ops gpuvm_test_ops_va_free_only = {
 	.va_free = gpuvm_test_va_free_bare,
 };
 
+/* Lock @a and @b (which may be the same) with the full -EDEADLK backoff. */
+static void gpuvm_test_lock_two(struct ww_acquire_ctx *ww, struct dma_resv *a,
+				struct dma_resv *b)
+{
+	struct dma_resv *resv[2] = { a, b == a ? NULL : b };
+	struct dma_resv *contended = NULL;
+	unsigned int i, j;
+
+	ww_acquire_init(ww, &reservation_ww_class);
+retry:
+	for (i = 0; i < ARRAY_SIZE(resv) && resv[i]; i++) {
+		if (resv[i] == contended)
+			continue;
+		if (dma_resv_lock(resv[i], ww) != -EDEADLK)
+			continue;
+		for (j = 0; j < i; j++)
+			if (resv[j] != contended)
+				dma_resv_unlock(resv[j]);
+		if (contended)
+			dma_resv_unlock(contended);
+		contended = resv[i];
+		dma_resv_lock_slow(contended, ww);
+		goto retry;
+	}
+	ww_acquire_done(ww);
+}
+
+static void gpuvm_test_unlock_two(struct ww_acquire_ctx *ww,
+				  struct dma_resv *a, struct dma_resv *b)
+{
+	if (b != a)
+		dma_resv_unlock(b);
+	dma_resv_unlock(a);
+	ww_acquire_fini(ww);
+}
+
+/*
+ * The free path DRM_GPUVM_VA_WEAK_REF prescribes, run by the GEM's ::free:
+ * with the VM's resv and the GEM's gpuva lock held, remove and unlink each
+ * mapping of the GEM in gem->weak_vm and drop the mappings' vm_bo.
+ */
+static void gpuvm_test_weak_free_path(struct gpuvm_test_gem *gem)
+{
+	struct drm_gpuvm *vm = gem->weak_vm;
+	struct drm_gem_object *obj = &gem->base;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gpuva *va, *next;
+	struct ww_acquire_ctx ww;
+
+	if (gem->free_entered)
+		complete(gem->free_entered);
+
+	gpuvm_test_lock_two(&ww, drm_gpuvm_resv(vm), obj->resv);
+	if (drm_gpuvm_immediate_mode(vm))
+		mutex_lock(&obj->gpuva.lock);
+
+	vm_bo = drm_gpuvm_bo_find(vm, obj);
+	if (vm_bo) {
+		drm_gpuvm_bo_for_each_va_safe(va, next, vm_bo) {
+			drm_gpuva_remove(va);
+			drm_gpuva_unlink(va);
+		}
+		drm_gpuvm_bo_put(vm_bo);
+	}
+
+	if (drm_gpuvm_immediate_mode(vm))
+		mutex_unlock(&obj->gpuva.lock);
+	gpuvm_test_unlock_two(&ww, drm_gpuvm_resv(vm), obj->resv);
+}
+
 static void gpuvm_test_gem_free(struct drm_gem_object *obj)
 {
 	struct gpuvm_test_gem *gem = container_of(obj, struct gpuvm_test_gem,
 						  base);
 
+	if (gem->weak_vm)
+		gpuvm_test_weak_free_path(gem);
+
 	gem->priv->obj_frees++;
+	gem->priv->obj_free_seq = ++gem->priv->seq;
 	drm_gem_object_release(obj);
 	kfree(gem);
 }
@@ -4265,12 +4361,10 @@ static void drm_test_gpuvm_weak_ref_deferred(struct kunit *test)
 	struct drm_gem_object *put_obj, *unlink_obj;
 	struct drm_gpuvm *vm;
 	struct drm_gpuva *va;
-	unsigned int refs;
 
 	vm = gpuvm_test_vm_create(test, param_flags(test));
 	put_obj = gpuvm_test_gem_create(test, false);
 	unlink_obj = gpuvm_test_gem_create(test, true);
-	refs = vm_bo_gem_refs(vm);
 	put_bo = gpuvm_test_bo_obtain(test, vm, put_obj);
 	unlink_bo = gpuvm_test_bo_obtain(test, vm, unlink_obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, unlink_obj, 0);
@@ -4285,9 +4379,10 @@ static void drm_test_gpuvm_weak_ref_deferred(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, vm_bo_is_zombie(put_bo));
 	KUNIT_ASSERT_TRUE(test, vm_bo_is_zombie(unlink_bo));
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(put_obj), 1 + refs,
+	/* A zombie holds one GEM reference in either mode. */
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(put_obj), 2,
 			    "zombie: GEM refs %u", gem_refs(put_obj));
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(unlink_obj), 1 + refs,
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(unlink_obj), 2,
 			    "zombie: GEM refs %u", gem_refs(unlink_obj));
 
 	drm_gpuvm_bo_deferred_cleanup(vm);
@@ -4304,33 +4399,10 @@ static void drm_test_gpuvm_weak_ref_deferred(struct kunit *test)
 }
 
 /*
- * Emulates the free path of a GEM object mapped in a weak-ref VM, in the
- * order DRM_GPUVM_VA_WEAK_REF documents: unmap and unlink its mappings,
- * drop its vm_bo, run drm_gpuvm_bo_deferred_cleanup() and release the GEM
- * last.
- */
-static void gpuvm_test_weak_gem_free_path(struct kunit *test,
-					  struct drm_gpuvm *vm,
-					  struct drm_gem_object *obj,
-					  struct drm_gpuvm_bo *vm_bo)
-{
-	struct drm_gpuva *va, *next;
-
-	drm_gpuvm_bo_for_each_va_safe(va, next, vm_bo) {
-		drm_gpuva_remove(va);
-		drm_gpuva_unlink_defer(va);
-	}
-	drm_gpuvm_bo_put_deferred(vm_bo);
-	drm_gpuvm_bo_deferred_cleanup(vm);
-
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1, "GEM refs %u",
-			    gem_refs(obj));
-	drm_gem_object_put(obj);
-}
-
-/*
- * The documented teardown order for a weak-ref VM frees the GEM object
- * without a use-after-free (checked by KASAN), with all counters balanced.
+ * The teardown DRM_GPUVM_VA_WEAK_REF prescribes, run where a driver runs it:
+ * in the GEM's ::free at refcount zero. It removes both mappings and frees
+ * the vm_bo before the GEM is released, with all counters balanced and no
+ * use-after-free (KASAN).
  */
 static void drm_test_gpuvm_weak_ref_teardown_order(struct kunit *test)
 {
@@ -4353,18 +4425,270 @@ static void drm_test_gpuvm_weak_ref_teardown_order(struct kunit *test)
 		drm_gpuva_link(va[i], vm_bo);
 		gpuvm_test_unlock(test);
 	}
+	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
-	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 3);
 
-	gpuvm_test_weak_gem_free_path(test, vm, obj, vm_bo);
-	KUNIT_EXPECT_EQ_MSG(test, priv->obj_frees, priv->obj_allocs,
-			    "GEM allocs %u frees %u", priv->obj_allocs,
-			    priv->obj_frees);
+	container_of(obj, struct gpuvm_test_gem, base)->weak_vm = vm;
+	drm_gem_object_put(obj);
+
+	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1, "::vm_bo_free ran %u times",
 			    priv->vm_bo_frees);
+	KUNIT_EXPECT_LT_MSG(test, priv->vm_bo_free_seq, priv->obj_free_seq,
+			    "GEM released before its vm_bo was freed");
+	for (i = 0; i < ARRAY_SIZE(va); i++)
+		KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(i), TEST_UNIT));
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
-	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->bo_defer));
 
+	drm_gpuvm_put(vm);
+}
+
+/* A thread of a race test, with its state in test-managed memory. */
+struct gpuvm_test_thread {
+	struct completion done;
+	void (*fn)(struct gpuvm_test_thread *t);
+	struct drm_gpuvm *vm;
+	struct drm_gem_object *obj;
+};
+
+static int gpuvm_test_thread_fn(void *data)
+{
+	struct gpuvm_test_thread *t = data;
+
+	t->fn(t);
+	complete(&t->done);
+
+	return 0;
+}
+
+static struct gpuvm_test_thread *
+gpuvm_test_thread_start(struct kunit *test,
+			void (*fn)(struct gpuvm_test_thread *t),
+			struct drm_gpuvm *vm, struct drm_gem_object *obj)
+{
+	struct gpuvm_test_thread *t;
+	struct task_struct *task;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	init_completion(&t->done);
+	t->fn = fn;
+	t->vm = vm;
+	t->obj = obj;
+
+	task = kthread_run(gpuvm_test_thread_fn, t, "gpuvm-test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+
+	return t;
+}
+
+static void gpuvm_test_wait(struct kunit *test, struct completion *c,
+			    const char *what)
+{
+	KUNIT_ASSERT_NE_MSG(test, wait_for_completion_timeout(c, GPUVM_TEST_TIMEOUT),
+			    0, "timed out waiting for %s", what);
+}
+
+static void gpuvm_test_thread_cleanup(struct gpuvm_test_thread *t)
+{
+	drm_gpuvm_bo_deferred_cleanup(t->vm);
+}
+
+static void gpuvm_test_thread_put_gem(struct gpuvm_test_thread *t)
+{
+	drm_gem_object_put(t->obj);
+}
+
+/*
+ * A cleanup thread stopped inside ::vm_bo_free of a zombie while the driver
+ * drops its last GEM reference: the zombie holds the GEM, so the GEM is only
+ * freed after ::vm_bo_free, which still sees it alive.
+ */
+static void drm_test_gpuvm_weak_ref_zombie_vs_free(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct gpuvm_test_thread *cleaner;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_alloc(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_ASSERT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2,
+			    "the zombie does not hold the GEM: refs %u",
+			    gem_refs(obj));
+
+	init_completion(&priv->vm_bo_free_entered);
+	init_completion(&priv->vm_bo_free_resume);
+	priv->vm_bo_free_stop = true;
+	cleaner = gpuvm_test_thread_start(test, gpuvm_test_thread_cleanup, vm,
+					  NULL);
+	gpuvm_test_wait(test, &priv->vm_bo_free_entered, "::vm_bo_free");
+
+	/* The driver's last reference, while ::vm_bo_free runs. */
+	drm_gem_object_put(obj);
+	KUNIT_EXPECT_EQ_MSG(test, priv->obj_frees, 0,
+			    "GEM freed while ::vm_bo_free runs");
+
+	complete(&priv->vm_bo_free_resume);
+	gpuvm_test_wait(test, &cleaner->done, "the cleanup");
+	priv->vm_bo_free_stop = false;
+
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_free_gem_refs, 1,
+			    "::vm_bo_free saw %u GEM refs",
+			    priv->vm_bo_free_gem_refs);
+	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
+	KUNIT_EXPECT_LT_MSG(test, priv->vm_bo_free_seq, priv->obj_free_seq,
+			    "GEM released before its vm_bo was freed");
+	drm_gpuvm_put(vm);
+}
+
+/* The walks that reach a GEM through the VA tree. */
+enum gpuvm_test_walk {
+	WALK_PREPARE_RANGE,
+	WALK_SM_MAP_EXEC_LOCK,
+	WALK_SM_UNMAP_EXEC_LOCK,
+};
+
+struct gpuvm_walk_param {
+	const char *desc;
+	enum drm_gpuvm_flags flags;
+	enum gpuvm_test_walk walk;
+};
+
+static const struct gpuvm_walk_param gpuvm_walk_params[] = {
+	{ "prepare_range weak_ref",
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_PREPARE_RANGE },
+	{ "prepare_range resv_protected|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_PREPARE_RANGE },
+	{ "prepare_range immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_PREPARE_RANGE },
+	{ "prepare_range resv_protected|immediate|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_PREPARE_RANGE },
+	{ "sm_map_exec_lock weak_ref",
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_SM_MAP_EXEC_LOCK },
+	{ "sm_map_exec_lock resv_protected|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_SM_MAP_EXEC_LOCK },
+	{ "sm_map_exec_lock immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_SM_MAP_EXEC_LOCK },
+	{ "sm_map_exec_lock resv_protected|immediate|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_SM_MAP_EXEC_LOCK },
+	{ "sm_unmap_exec_lock weak_ref",
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_SM_UNMAP_EXEC_LOCK },
+	{ "sm_unmap_exec_lock resv_protected|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_SM_UNMAP_EXEC_LOCK },
+	{ "sm_unmap_exec_lock immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_SM_UNMAP_EXEC_LOCK },
+	{ "sm_unmap_exec_lock resv_protected|immediate|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_SM_UNMAP_EXEC_LOCK },
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_walk, gpuvm_walk_params, desc);
+
+static int gpuvm_test_walk(struct drm_gpuvm *vm, struct drm_exec *exec,
+			   enum gpuvm_test_walk walk)
+{
+	struct drm_gpuvm_map_req req = {
+		.map.va.addr = TEST_ADDR(0),
+		.map.va.range = TEST_UNIT,
+	};
+
+	switch (walk) {
+	case WALK_PREPARE_RANGE:
+		return drm_gpuvm_prepare_range(vm, exec, TEST_ADDR(0),
+					       TEST_UNIT, 1);
+	case WALK_SM_MAP_EXEC_LOCK:
+		return drm_gpuvm_sm_map_exec_lock(vm, exec, 1, &req);
+	case WALK_SM_UNMAP_EXEC_LOCK:
+		return drm_gpuvm_sm_unmap_exec_lock(vm, exec, TEST_ADDR(0),
+						    TEST_UNIT);
+	}
+
+	return -EINVAL;
+}
+
+/*
+ * A GEM's free path runs (refcount zero) and waits for the VM's resv, which
+ * a VA-tree walk holds: the walk finds the dying GEM's mapping and skips it,
+ * without a refcount warning; the free path then removes the mapping and
+ * releases the GEM.
+ */
+static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
+{
+	const struct gpuvm_walk_param *param = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct gpuvm_test_thread *putter = NULL;
+	struct completion free_entered;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_exec exec;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+	unsigned int locked = 0;
+	int ret = 0;
+
+	vm = gpuvm_test_vm_create(test, param->flags);
+	obj = gpuvm_test_gem_alloc(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+
+	init_completion(&free_entered);
+	container_of(obj, struct gpuvm_test_gem, base)->free_entered =
+		&free_entered;
+	container_of(obj, struct gpuvm_test_gem, base)->weak_vm = vm;
+
+	kunit_warning_suppress(test) {
+		drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
+		drm_exec_until_all_locked(&exec) {
+			ret = drm_gpuvm_prepare_vm(vm, &exec, 1);
+			drm_exec_retry_on_contention(&exec);
+			if (!ret && !putter) {
+				/* Drop the last GEM reference on another thread. */
+				putter = gpuvm_test_thread_start(test,
+								 gpuvm_test_thread_put_gem,
+								 vm, obj);
+				gpuvm_test_wait(test, &free_entered,
+						"the GEM's free path");
+			}
+			if (!ret)
+				ret = gpuvm_test_walk(vm, &exec, param->walk);
+			drm_exec_retry_on_contention(&exec);
+		}
+		locked = exec.num_objects;
+		drm_exec_fini(&exec);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ_MSG(test, locked, 1,
+			    "the walk locked the dying GEM (%u objects)", locked);
+
+	gpuvm_test_wait(test, &putter->done, "the GEM's free path");
+	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_LT(test, priv->vm_bo_free_seq, priv->obj_free_seq);
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(0), TEST_UNIT));
 	drm_gpuvm_put(vm);
 }
 
@@ -4379,6 +4703,20 @@ static const struct gpuvm_flags_param gpuvm_weak_immediate_params[] = {
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_weak_immediate, gpuvm_weak_immediate_params,
 		       desc);
+
+/* Every weak-ref combination, for the teardown in the GEM's ::free. */
+static const struct gpuvm_flags_param gpuvm_weak_params[] = {
+	{ "weak_ref", DRM_GPUVM_VA_WEAK_REF },
+	{ "resv_protected|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF },
+	{ "immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
+	{ "resv_protected|immediate|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
+	  DRM_GPUVM_VA_WEAK_REF },
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_weak, gpuvm_weak_params, desc);
 
 static struct kunit_case drm_gpuvm_bo_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_obtain_put, gpuvm_flags_gen_params),
@@ -4423,8 +4761,12 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 			 gpuvm_immediate_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_deferred,
 			 gpuvm_immediate_gen_params),
-	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_teardown_order,
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_zombie_vs_free,
 			 gpuvm_weak_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_walk_vs_free,
+			 gpuvm_walk_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_teardown_order,
+			 gpuvm_weak_gen_params),
 	{}
 };
 
@@ -4665,11 +5007,9 @@ static void drm_test_gpuvm_unlink_defer_free_queues(struct kunit *test)
 	struct drm_gem_object *obj;
 	struct drm_gpuvm *vm;
 	struct drm_gpuva *va;
-	unsigned int refs;
 
 	vm = gpuvm_test_vm_create(test, param_flags(test));
 	obj = gpuvm_test_gem_create(test, false);
-	refs = vm_bo_gem_refs(vm);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_new(test, vm, TEST_VA_BASE, SZ_64K, obj);
 	gpuvm_test_va_link(test, va, vm_bo);
@@ -4687,7 +5027,8 @@ static void drm_test_gpuvm_unlink_defer_free_queues(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, llist_count(&vm->va_defer), 1);
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + refs, "GEM refs %u",
+	/* The vm_bo holds the GEM or, with weak references, the queued VA. */
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2, "GEM refs %u",
 			    gem_refs(obj));
 
 	drm_gpuvm_bo_deferred_cleanup(vm);
@@ -4756,10 +5097,12 @@ static void drm_test_gpuvm_deferred_cleanup_shared_bo(struct kunit *test)
 	struct drm_gem_object *obj;
 	struct drm_gpuvm *vm;
 	unsigned int i, refs;
+	bool weak = param_flags(test) & DRM_GPUVM_VA_WEAK_REF;
 
 	vm = gpuvm_test_vm_create(test, param_flags(test));
 	obj = gpuvm_test_gem_create(test, false);
-	refs = vm_bo_gem_refs(vm);
+	/* The vm_bo's reference, or with weak references one per queued VA. */
+	refs = weak ? ARRAY_SIZE(va) : 1;
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	for (i = 0; i < ARRAY_SIZE(va); i++) {
 		va[i] = gpuvm_test_va_new(test, vm, TEST_ADDR(i), TEST_UNIT,
@@ -4832,7 +5175,8 @@ static void drm_test_gpuvm_deferred_cleanup_free_before_put(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, priv->watch_refs[1], 1,
 			    "vm_bo refs at the second ::va_free %u",
 			    priv->watch_refs[1]);
-	KUNIT_EXPECT_EQ_MSG(test, priv->va_free_gem_refs, 1 + vm_bo_gem_refs(vm),
+	/* The test's and the vm_bo's or, with weak references, the VA's. */
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_free_gem_refs, 2,
 			    "GEM refs at the last ::va_free %u",
 			    priv->va_free_gem_refs);
 	KUNIT_EXPECT_EQ_MSG(test, priv->watch_bo_frees[1], 0,
