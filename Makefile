@@ -12,7 +12,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE SIGNOFF
 
-.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm users bench bench-pipeline
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm smp users bench bench-pipeline
 
 ## the main job (the same as make run)
 all: run
@@ -60,6 +60,11 @@ kmemleak-control:
 ci-drm:
 	@$(S)/deps.sh ci-drm
 	@$(S)/ci-drm.sh
+
+## the drm_gpuvm suites on x86_64 with two CPUs under QEMU (TCG), KASAN and lockdep
+smp:
+	@$(S)/deps.sh smp
+	@$(S)/smp.sh
 
 ## compile every xe/nouveau/panthor/msm/imagination object using drm_gpuvm.h
 users:

@@ -4,7 +4,7 @@
 # is printed and the script stops.
 #
 # usage: deps.sh [PROFILE]        PROFILE: run (default), check, coverage,
-#                                 ci-drm, users, bench, send-dry
+#                                 ci-drm, users, bench, send-dry, smp
 #        deps.sh --list PROFILE   print PROFILE's requirements, one
 #                                 THING:PACKAGE a line, and install nothing
 #
@@ -49,8 +49,10 @@ ci-drm) want="$build $llvm /usr/include/gelf.h:libelf-dev
 	qemu-system-x86_64:qemu-system-x86 qemu-system-aarch64:qemu-system-arm
 	qemu-system-arm:qemu-system-arm" ;;
 users) want="$build $llvm" ;;
+# An x86_64 kernel under QEMU: objtool includes <gelf.h>.
+smp) want="$build /usr/include/gelf.h:libelf-dev qemu-system-x86_64:qemu-system-x86" ;;
 send-dry) want="$build b4:b4" ;;
-*) die "deps.sh: no dependency profile named '$profile' (run, check, coverage, ci-drm, users, bench, send-dry)" ;;
+*) die "deps.sh: no dependency profile named '$profile' (run, check, coverage, ci-drm, users, bench, send-dry, smp)" ;;
 esac
 
 if [ $list = 1 ]; then

@@ -729,6 +729,7 @@ NEEDS = {
     'send-dry.sh': 'b4:b4 git:git',
     'summary.py': 'python3:python3',
     'users.sh': 'git:git ccache:ccache ' + LLVM,
+    'smp.sh': 'git:git ccache:ccache flock:util-linux qemu-system-x86_64:qemu-system-x86 /usr/include/gelf.h:libelf-dev ' + UM,
     'tests/run.sh': 'git:git python3:python3 make:make b4:b4 shellcheck:shellcheck',
     'tests/fake-kunit.py': 'python3:python3',
 }
