@@ -38,9 +38,6 @@ RUNS=${BENCH_RUNS:-5}
 CPU=${BENCH_CPU:-0}
 KERNELS="base patched"
 
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
-
 # write_file FILE: write stdin to FILE unless FILE holds that already, so
 # that an unchanged worktree keeps its time stamps and is not rebuilt.
 write_file() {
@@ -116,22 +113,19 @@ setup_worktree() {
 # build KERNEL: build the UML KUnit kernel of $CACHE/bench-KERNEL.
 build() {
 	local kernel=$1 wt=$CACHE/bench-$1 bdir=$BUILD_ROOT/bench-$1 log=$OUT/build-$1.log stamp
-	stamp=$({
-		git -C "$wt" rev-parse 'HEAD^{tree}'
-		cat "$wt/drivers/gpu/drm/tests/Makefile" "$wt/drivers/gpu/drm/Kconfig.debug" \
-			"$wt/drivers/gpu/drm/tests/drm_gpuvm_bench.c" "$wt/drivers/gpu/drm/tests/.kunitconfig" "$FRAG"
-		echo "$cc"
-	} | sha1sum | cut -c1-40)
-	if [ -x "$bdir/linux" ] && [ "$(cat "$bdir/.bench-stamp" 2>/dev/null)" = "$stamp" ]; then
+	kunit_build_args "$FRAG"
+	# The Makefile and Kconfig.debug edits are uncommitted changes of the
+	# worktree; the suite is a file git does not track there.
+	stamp=$(kunit_stamp "$wt" "$wt/drivers/gpu/drm/tests/drm_gpuvm_bench.c")
+	if [ -x "$bdir/linux" ] && stamp_matches "$bdir/.bench-stamp" "$stamp"; then
 		note "$kernel kernel unchanged: not rebuilt ($bdir)"
 		return
 	fi
 	rm -f "$bdir/.bench-stamp"
 	mkdir -p "$bdir"
 	note "building the $kernel kernel in $bdir (log: $log)"
-	(cd "$wt" && with_build_lock python3 tools/testing/kunit/kunit.py build --arch=um \
-		--build_dir="$bdir" --kunitconfig=drivers/gpu/drm/tests --kunitconfig="$FRAG" \
-		--make_options "CC=$cc" --jobs="$(nproc)") >"$log" 2>&1 ||
+	(cd "$wt" && with_build_lock python3 tools/testing/kunit/kunit.py build "${KUNIT_BUILD[@]}" \
+		--build_dir="$bdir") >"$log" 2>&1 ||
 		die "$kernel kernel: build failed: $(kunit_first_error "$log" | grep . || tail -n 1 "$log") (full log: $log)"
 	[ -x "$bdir/linux" ] || die "$kernel kernel: kunit.py built no $bdir/linux (log: $log)"
 	echo "$stamp" >"$bdir/.bench-stamp"

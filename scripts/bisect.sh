@@ -10,8 +10,7 @@ cd "$tree"
 n=$(git rev-list --count "$BASE_TAG..applied")
 bdir=$(build_dir)
 trap 'git -C "$tree" checkout -q applied' EXIT
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+cc=$(kernel_cc)
 failed=0
 for k in $(seq 1 "$n"); do
 	rev=$(git rev-parse "applied~$((n - k))")

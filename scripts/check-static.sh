@@ -22,8 +22,7 @@ mkdir -p "$bdir" "$RESULTS/static"
 cp "$config" "$bdir/.config"
 mapfile -t files < <(git -C "$BASE_REPO" diff --name-only "$BASE_TAG" applied -- '*.c')
 headers=$(git -C "$BASE_REPO" diff --name-only "$BASE_TAG" applied -- '*.h')
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+cc=$(kernel_cc)
 
 declare -A count
 for rev in "$BASE_TAG" applied; do

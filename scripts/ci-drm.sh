@@ -15,10 +15,9 @@ for c in clang-$ver ld.lld-$ver qemu-system-x86_64 qemu-system-aarch64 qemu-syst
 done
 tree=$("$TOP/scripts/prepare-tree.sh")
 "$TOP/scripts/apply.sh" "$tree"
-cd "$tree"
+cd "$tree" || die "cannot enter $tree"
 export PATH=$TOP/ci/bin:$PATH
-cc="clang-$ver"
-command -v ccache >/dev/null 2>&1 && cc="ccache clang-$ver"
+cc=$(kernel_cc "clang-$ver")
 failed=0
 archs=${*:-x86_64 arm64 arm}
 for arch in $archs; do

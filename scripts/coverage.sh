@@ -5,7 +5,7 @@
 # A separate worktree ($CACHE/coverage) at the applied series, plus the
 # local UML linker fix coverage/uml-fini-array.patch (never mailed), built
 # with tools/testing/kunit/configs/coverage_uml.config and
-# coverage/failslab.config, then booted once more by scripts/kmemleak.sh
+# kunit/failslab.config, then booted once more by scripts/kmemleak.sh
 # --failslab-only for the kmemdup() failure paths.  Writes an lcov
 # tracefile and an HTML report, and prints: lines and functions of
 # drm_gpuvm.c, the lines the series adds or changes, and the exported
@@ -33,14 +33,9 @@ git diff --quiet -- arch/um && git apply "$TOP/coverage/uml-fini-array.patch"
 
 mkdir -p "$bdir" "$out"
 find "$bdir" -name '*.gcda' -delete
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
-with_build_lock python3 tools/testing/kunit/kunit.py run --arch=um --build_dir="$bdir" \
-	--kunitconfig=drivers/gpu/drm/tests \
-	--kunitconfig=tools/testing/kunit/configs/coverage_uml.config \
-	--kunitconfig="$TOP/coverage/failslab.config" \
-	--make_options "CC=$cc" --jobs="$(nproc)" --json="$out/kunit.json" \
-	'drm_gpuvm*' >"$out/kunit.out" 2>&1 ||
+kunit_build_args tools/testing/kunit/configs/coverage_uml.config "$FAILSLAB_FRAGMENT"
+with_build_lock python3 tools/testing/kunit/kunit.py run "${KUNIT_BUILD[@]}" --build_dir="$bdir" \
+	--json="$out/kunit.json" 'drm_gpuvm*' >"$out/kunit.out" 2>&1 ||
 	die "coverage kernel: kunit.py failed: $(grep -m1 -E 'error|FAILED|crashed' "$out/kunit.out") (log: $out/kunit.out)"
 # A second boot adds the kmemdup() failure paths of drm_gpuva_sm_step();
 # gcov adds its counts to the same .gcda files.

@@ -20,8 +20,8 @@
 #    fresh boot per site keeps one site's aborted cases out of the next.
 # Any KASAN, UBSAN, lockdep or BUG splat in any boot fails.
 #
-# The kernel needs CONFIG_DEBUG_KMEMLEAK, CONFIG_HOSTFS, CONFIG_FAILSLAB
-# and CONFIG_FAULT_INJECTION_STACKTRACE_FILTER (kunit/debug.config).
+# The kernel needs CONFIG_DEBUG_KMEMLEAK (kunit/debug.config) and every
+# option of kunit/failslab.config.
 #
 # usage: kmemleak.sh [--failslab-only BUILD_DIR]
 # Writes $RESULTS/kmemleak.log and $RESULTS/kmemleak-site-N.log (the
@@ -42,11 +42,11 @@ mkdir -p "$RESULTS"
 rm -f "$RESULTS"/kmemleak*.log
 
 [ -x "$linux" ] || die "kmemleak: no kernel at $linux (run kunit.sh first)"
-opts="CONFIG_HOSTFS CONFIG_FAILSLAB CONFIG_FAULT_INJECTION_STACKTRACE_FILTER CONFIG_KUNIT_DEBUGFS"
+opts=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p' "$FAILSLAB_FRAGMENT")
 [ $leakcheck = 1 ] && opts="CONFIG_DEBUG_KMEMLEAK $opts"
 for opt in $opts; do
 	grep -qx "$opt=y" "$bdir/.config" ||
-		die "kmemleak: $opt is not set in $bdir/.config (kunit/debug.config)"
+		die "kmemleak: $opt is not set in $bdir/.config (kunit/debug.config, kunit/failslab.config)"
 done
 
 # The return address of each kmemdup() call in drm_gpuva_sm_step(): the
@@ -199,11 +199,9 @@ show() {
 # The result of the last run is reused when nothing it depends on changed,
 # unless KMEMLEAK_REUSE=0 (make check sets it).  Never with
 # --failslab-only: make coverage needs the boots for their gcov counts.
-stamp=$(cat "$linux" "$0" "$TOP/kunit/upstream-leaks" "$TOP/kunit/upstream-splats" |
-	sha1sum | cut -c1-40)
+stamp=$(cat "$linux" "$0" "$TOP/kunit/upstream-leaks" "$TOP/kunit/upstream-splats" | content_stamp)
 stampfile=$RESULTS/kmemleak.stamp
-if [ $leakcheck = 1 ] && [ "${KMEMLEAK_REUSE:-1}" = 1 ] && [ -f "$stampfile" ] &&
-	[ "$(head -n 1 "$stampfile")" = "$stamp" ]; then
+if [ $leakcheck = 1 ] && [ "${KMEMLEAK_REUSE:-1}" = 1 ] && stamp_matches "$stampfile" "$stamp"; then
 	echo "$(sed -n 2p "$stampfile") (kernel unchanged: the last boots' result)"
 	exit 0
 fi

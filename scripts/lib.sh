@@ -95,6 +95,119 @@ build_dir() {
 	printf '%s/kunit-%s\n' "$BUILD_ROOT" "$(basename "$(tree_dir)")"
 }
 
+# ---- Builds ------------------------------------------------------------------
+
+# kernel_cc [COMPILER]: the CC= of every kernel build: COMPILER (default
+# gcc), through ccache when ccache is installed.
+# shellcheck disable=SC2120 # the callers are the scripts that source this
+kernel_cc() {
+	if command -v ccache >/dev/null 2>&1; then
+		printf 'ccache %s\n' "${1:-gcc}"
+	else
+		printf '%s\n' "${1:-gcc}"
+	fi
+}
+
+# The fragments merged into drivers/gpu/drm/tests/.kunitconfig for the
+# KUnit kernel of the series: the debug options, and what the kmemleak and
+# failslab boots need (also merged into the coverage kernel).
+FAILSLAB_FRAGMENT=$TOP/kunit/failslab.config
+# shellcheck disable=SC2034 # used by the scripts that source this
+KUNIT_FRAGMENTS=("$TOP/kunit/debug.config" "$FAILSLAB_FRAGMENT")
+
+# kunit_build_args [--no-ccache] FRAGMENT...: sets KUNIT_BUILD, kunit.py's
+# arguments that configure and build a UML kernel of drivers/gpu/drm/tests
+# with the FRAGMENTs merged (relative to the tree or absolute), compiled
+# with kernel_cc (or plain gcc) on all CPUs.
+kunit_build_args() {
+	local cc f
+	cc=$(kernel_cc)
+	if [ "${1:-}" = --no-ccache ]; then
+		cc=gcc
+		shift
+	fi
+	KUNIT_BUILD=(--arch=um --kunitconfig=drivers/gpu/drm/tests)
+	for f; do KUNIT_BUILD+=(--kunitconfig="$f"); done
+	KUNIT_BUILD+=(--make_options "CC=$cc" --jobs="$(nproc)")
+}
+
+# ---- Content stamps ----------------------------------------------------------
+#
+# A build or a run is reused when the stamp of everything it depends on is
+# the one written after the last good one.
+
+# content_stamp: the stamp of stdin.
+content_stamp() {
+	sha1sum | cut -c1-40
+}
+
+# kunit_stamp DIR [FILE...]: the stamp of a KUnit build of the tree DIR with
+# the arguments KUNIT_BUILD: DIR's committed tree and its uncommitted
+# changes, the arguments (the kunitconfigs by their contents, not their
+# paths) and the FILEs.
+kunit_stamp() {
+	local dir=$1 a f
+	shift
+	{
+		git -C "$dir" rev-parse 'HEAD^{tree}'
+		git -C "$dir" diff HEAD
+		for a in "${KUNIT_BUILD[@]}"; do
+			case $a in
+			--kunitconfig=*)
+				f=${a#--kunitconfig=}
+				[[ $f == /* ]] || f=$dir/$f
+				[ ! -d "$f" ] || f=$f/.kunitconfig
+				cat "$f"
+				;;
+			*) printf '%s\n' "$a" ;;
+			esac
+		done
+		[ $# = 0 ] || cat "$@"
+	} | content_stamp
+}
+
+# stamp_matches FILE STAMP: FILE's first line is STAMP.
+stamp_matches() {
+	[ -f "$1" ] && [ "$(head -n 1 "$1")" = "$2" ]
+}
+
+# ---- Debian's archive, privately ----------------------------------------------
+
+# debian_mirror: the Debian archive the system's apt already uses: the URI
+# serving the release named after this system's codename (not -security,
+# not a third party), or DEBIAN_MIRROR.
+debian_mirror() {
+	local codename mirror=${DEBIAN_MIRROR:-}
+	if [ -z "$mirror" ]; then
+		codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
+		mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
+			awk -v c="$codename" '$1 == c { print $2; exit }')
+		[ -n "$mirror" ] ||
+			die "no Debian mirror for '$codename' in the system's apt sources (set DEBIAN_MIRROR=)"
+	fi
+	printf '%s\n' "$mirror"
+}
+
+# private_apt DIR TYPE MIRROR SUITE: a fresh apt configuration of its own in
+# DIR (sources list, state, cache) for the main component of SUITE on
+# MIRROR, TYPE deb or deb-src, signed by Debian's archive key, so that
+# /etc/apt is never written; sets APT_OPTS for apt-get and apt-cache.
+private_apt() {
+	local dir=$1
+	rm -rf "$dir"
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/etc/parts"
+	printf '%s [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+		"$2" "$3" "$4" >"$dir/etc/sources.list"
+	# shellcheck disable=SC2034 # used by the caller
+	APT_OPTS=(-o "Dir::Etc::sourcelist=$dir/etc/sources.list"
+		-o "Dir::Etc::sourceparts=$dir/etc/parts"
+		-o "Dir::State::Lists=$dir/lists"
+		-o "Dir::Cache=$dir/cache"
+		-o "Dir::State::status=/dev/null"
+		-o "APT::Sandbox::User=root"
+		-q)
+}
+
 # kunit_first_error LOG: the line of a kunit.py log that names why it
 # stopped before running anything (a Kconfig option it could not set, or
 # the first compiler error); nothing when there is none.

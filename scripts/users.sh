@@ -19,8 +19,7 @@ if [ ! -d "$wt" ]; then
 fi
 git -C "$wt" checkout -q -f --detach "$(git -C "$BASE_REPO" rev-parse applied)"
 mkdir -p "$bdir" "$RESULTS/users"
-cc="clang-$ver"
-command -v ccache >/dev/null 2>&1 && cc="ccache clang-$ver"
+cc=$(kernel_cc "clang-$ver")
 mk=(make -C "$wt" O="$bdir" ARCH=arm64 LLVM="-$ver" CC="$cc" -j"$(nproc)")
 drivers="DRM_XE DRM_NOUVEAU DRM_PANTHOR DRM_MSM DRM_POWERVR"
 if [ ! -f "$bdir/.config" ]; then
