@@ -48,7 +48,7 @@ apply: base
 export:
 	@$(S)/export.sh $(WORK) .
 
-work: base
+work: deps
 	@$(S)/make-work.sh $(WORK)
 
 coverage:

@@ -5,16 +5,18 @@
 # as the cover.  To: the DRM GPUVM maintainer (the M: lines of the
 # MAINTAINERS section), Cc: everyone else get_maintainer.pl names for the
 # series (reviewers, DRM maintainers, dri-devel), from the tree's own files.
+# The tree and base are those of lib.sh (tree_dir, tree_base): with KDIR,
+# the mails are the ones to send from that tree, with its base-commit:.
 #
 # usage: send-dry.sh OUTDIR
 . "$(dirname "$0")/lib.sh"
 
-out=${1:?usage: send-dry.sh OUTDIR}
+out=$(realpath -m "${1:?usage: send-dry.sh OUTDIR}")
 command -v b4 >/dev/null || die "b4 is not installed (apt-get install b4)"
 [ -f "$TOP/cover-letter.txt" ] || die "cover-letter.txt is missing"
-cd "$BASE_REPO"
-git rev-parse -q --verify applied >/dev/null || die "no applied branch: run make first"
-[ -z "$(git status --porcelain -uno)" ] || die "$BASE_REPO has local changes"
+need_applied
+cd "$TREE" || die "cannot enter $TREE"
+[ -z "$(git status --porcelain -uno)" ] || die "$TREE has local changes"
 
 branch=b4/gpuvm
 prev=$(git symbolic-ref -q --short HEAD || git rev-parse HEAD)
@@ -25,7 +27,7 @@ trap 'git checkout -q "$prev"' EXIT
 git config sendemail.smtpserver /bin/false
 git config b4.send-auto-to-cmd "$TOP/scripts/b4-addresses.sh to"
 git config b4.send-auto-cc-cmd "$TOP/scripts/b4-addresses.sh cc"
-b4 prep -e "$BASE_TAG" </dev/null >/dev/null 2>"$out.log" ||
+b4 prep -e "$BASE_REV" </dev/null >/dev/null 2>"$out.log" ||
 	die "b4 prep -e failed: $(tail -n 1 "$out.log")"
 cover=$(mktemp)
 cp "$TOP/cover-letter.txt" "$cover"
