@@ -35,6 +35,14 @@ run_script() {
 
 T=$(mktemp -d)
 trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
+# Nothing of the caller's environment reaches the scripts under test: not
+# its tree, base, cache or results (make exports KDIR, BASE and CACHE), not
+# the tuning variables of the targets, not its git or make configuration.
+unset KDIR BASE RESULTS WORK XDG_CACHE_HOME CCACHE_DIR CCACHE_BASEDIR DEBIAN_MIRROR \
+	LLVM_VERSION KUNIT_FILTER KMEMLEAK_REUSE KEEP_TMP FAKE_KUNIT FIXTURE_LOG \
+	BENCH_RUNS BENCH_CPU BENCH_PATCHED PIPELINE_DIR PIPELINE_KEEP \
+	MAKEFLAGS MFLAGS MAKELEVEL GIT_DIR GIT_WORK_TREE
+export CACHE=$T/cache GIT_CONFIG_GLOBAL=$T/gitconfig GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.org
 export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.org
 
@@ -417,6 +425,9 @@ RS
 	sed -i 's/vm_free: Some(Self::vm_free),/&\n            va_alloc: None,/' "$T/r/rust/kernel/drm/gpuvm/mod.rs"
 	out=$("$REPO/scripts/check-rust-ops.py" "$T/r") || fail "complete initializer rejected: $out"
 }
+
+# The targets on a user's tree (KDIR): kdir.sh.
+. "$HERE/kdir.sh"
 
 cases=$(declare -F | awk '$3 ~ /^t_/ { sub(/^t_/, "", $3); print $3 }')
 if [ "${1:-}" = --list ]; then
