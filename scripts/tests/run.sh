@@ -46,11 +46,13 @@ export CACHE=$T/cache GIT_CONFIG_GLOBAL=$T/gitconfig GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.org
 export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.org
 
-# A fake kernel tree with one commit; FAKE_KUNIT selects what its kunit.py does.
+# A fake kernel tree with one commit; FAKE_KUNIT selects what its kunit.py
+# does.  Its Makefile and the tools of its scripts/ are stand-ins
+# (fake-kernel/) that record where they ran in $FIXTURE_LOG.
 make_kernel() {
 	local d=$1
 	mkdir -p "$d/drivers/gpu/drm/tests" "$d/include/drm" "$d/tools/testing/kunit"
-	printf 'VERSION = 7\nPATCHLEVEL = 3\n' >"$d/Makefile"
+	cp -r "$HERE/fake-kernel/." "$d/"
 	printf '/* drm_gpuvm */\nint a;\nint b;\nint c;\n' >"$d/drivers/gpu/drm/drm_gpuvm.c"
 	printf '/* drm_gpuvm.h */\n' >"$d/include/drm/drm_gpuvm.h"
 	printf 'CONFIG_KUNIT=y\n' >"$d/drivers/gpu/drm/tests/.kunitconfig"
