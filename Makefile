@@ -1,93 +1,111 @@
 # drm_gpuvm patch series: the front door.  See README.md.
 #
-#   make            get the base tree, apply the series, build, run KUnit, summary
-#   make check      every check of the repository; last line "N passed, N failed"
-#   make export     regenerate patches/, series, tests/ from the work branch
-#   make work       create the work branch (the series as commits) to edit
-#   make bisect     every prefix of the series: apply, W=1 build, KUnit
-#   make send-dry   write the mails with b4 into $(CACHE)/mails; nothing is sent
-#   make coverage   gcov of drm_gpuvm.c under the drm_gpuvm suite (lcov + HTML)
-#   make kmemleak-control  undo patch 2 for one build and show that the kmemleak/failslab boots catch its leak
-#   make ci-drm     drm-ci's KUnit jobs: x86_64, arm64, arm with LLVM under QEMU (TCG)
-#   make users      compile every xe/nouveau/panthor/msm/imagination object using drm_gpuvm.h
-#   make bench      micro-benchmarks: base kernel against the series, table, CSV and plot
-#   make bench-pipeline  the pipeline's cold, warm and no-change times against kunit.py's cold run
-#   make base       only fetch and unpack the base tree
-#   make apply      only apply the series (branch "applied")
-#   make summary    print the summary of the last KUnit run again
-#   make clean      drop the build directories; distclean drops the whole cache
-#
-# Variables: KDIR=/path/to/kernel.git, BASE=<rev>, CACHE=<dir>, WORK=<branch>.
+# `make help` lists the targets: it prints the "## " line above each target
+# and the "## " lines that stand alone, in the order of this file.
 
+## usage: make [TARGET] [VARIABLE=value ...]
+
+MAKEFILE := $(lastword $(MAKEFILE_LIST))
 SHELL := /bin/bash
 S := scripts
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
-export KDIR BASE CACHE
+export KDIR BASE CACHE SIGNOFF
 
 .PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm users bench bench-pipeline
 
+## the main job (the same as make run)
 all: run
 
+## get the base tree, apply the series, build, run KUnit, summary
 run: deps
 	@$(S)/run.sh
 
+## every check of the repository; last line "N passed, N failed"
 check:
 	@$(S)/deps.sh check
 	@$(S)/check.sh
 
+## install what make needs (apt-get as root; otherwise print the command)
 deps:
 	@$(S)/deps.sh
 
+## only fetch and unpack the base tree
 base: deps
 	@$(S)/prepare-tree.sh >/dev/null
 
+## only apply the series (branch "applied")
 apply: base
 	@$(S)/apply.sh "$$($(S)/prepare-tree.sh)"
 
-export:
+## regenerate patches/, series, tests/ from the work branch
+export: deps
 	@$(S)/export.sh $(WORK) .
 
+## create the work branch (the series as commits) to edit
 work: deps
 	@$(S)/make-work.sh $(WORK)
 
+## gcov of drm_gpuvm.c under the drm_gpuvm suite (lcov + HTML)
 coverage:
 	@$(S)/deps.sh coverage
 	@$(S)/coverage.sh
 
+## undo patch 2 for one build and show that the kmemleak/failslab boots catch its leak
 kmemleak-control:
 	@$(S)/deps.sh
 	@$(S)/kmemleak-control.sh
 
+## drm-ci's KUnit jobs: x86_64, arm64, arm with LLVM under QEMU (TCG)
 ci-drm:
 	@$(S)/deps.sh ci-drm
 	@$(S)/ci-drm.sh
 
+## compile every xe/nouveau/panthor/msm/imagination object using drm_gpuvm.h
 users:
-	@$(S)/deps.sh ci-drm
+	@$(S)/deps.sh users
 	@$(S)/users.sh
 
+## micro-benchmarks: base kernel against the series, table, CSV and plot
 bench:
 	@$(S)/deps.sh bench
 	@$(S)/bench.sh
 
+## the pipeline's cold, warm and no-change times against kunit.py's cold run
 bench-pipeline: deps
 	@$(S)/bench-pipeline.sh
 
+## every prefix of the series: apply, W=1 build, KUnit
 bisect: deps
 	@$(S)/bisect.sh
 
-send-dry: apply
+## write the mails with b4 into $CACHE/mails as SIGNOFF; nothing is sent
+send-dry:
+	@$(S)/send-dry.sh --identity >/dev/null
+	@$(S)/deps.sh send-dry
+	@$(MAKE) --no-print-directory apply
 	@$(S)/send-dry.sh $(CACHE)/mails
 
-summary:
-	@$(S)/summary.py $(CACHE)/results/kunit.json $(CACHE)/results/test.log --require-gpuvm --known kunit/upstream-splats
+## print what the last make concluded, from its summary.json
+summary: deps
+	@$(S)/summary.py --show $(CACHE)/results/summary.json
 
+## drop the build directories and results
 clean:
 	rm -rf $(CACHE)/build $(CACHE)/results
 
+## drop the whole cache
 distclean:
 	rm -rf $(CACHE)
 
+## this list
 help:
-	@sed -n '2,21s/^# \{0,1\}//p' Makefile
+	@awk 'function flush() { if (held) print doc; held = 0 } \
+		/^##( |$$)/ { flush(); doc = substr($$0, 4); held = 1; next } \
+		held && /^[a-z][a-z-]*:/ { t = $$0; sub(/:.*/, "", t); printf "  make %-17s %s\n", t, doc; held = 0; next } \
+		{ flush() } END { flush() }' $(MAKEFILE)
+
+##
+## Variables: KDIR=/path/to/kernel.git, BASE=<rev>, CACHE=<dir>, WORK=<branch>,
+## SIGNOFF="Name <addr>" or SIGNOFF=none (make send-dry; default: git config
+## user.name and user.email).  README.md says more.

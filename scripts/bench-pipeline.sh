@@ -24,19 +24,17 @@
 
 DIR=${PIPELINE_DIR:-$CACHE/pipeline}
 
-if [ "${1:-}" != --locked ]; then
-	ensure_cache
-	need_space "$CACHE" 12288 "the pipeline benchmark (a tree, two builds)"
-	note "pipeline benchmark in $DIR (waiting for the build lock)"
-	with_build_lock "$0" --locked
-	exit
-fi
+ensure_cache
+need_space "$CACHE" 12288 "the pipeline benchmark (a tree, two builds)"
+note "pipeline benchmark in $DIR (waiting for the build lock)"
+hold_build_lock
 
 rm -rf "$DIR"
 mkdir -p "$DIR/repo" "$DIR/results"
 
 # A copy of this repository as it is now, committed or not.
-tar -C "$TOP" --exclude=.git -cf - . | tar -C "$DIR/repo" -xf -
+tar -C "$TOP" --exclude=.git -cf - . | tar -C "$DIR/repo" -xf - ||
+	die "cannot copy $TOP to $DIR/repo"
 
 # timed NAME CMD...: run CMD with its output in $DIR/results/NAME.log,
 # print its wall time in seconds.
@@ -55,10 +53,18 @@ pmake() {
 		CACHE="$DIR/cache" make -C "$DIR/repo" --no-print-directory "$@"
 }
 
+# passed NAME: the make just timed passed; its summary's data (run.sh's
+# summary.json in the scratch cache) says so.
+summary=$DIR/cache/results/summary.json
+passed() {
+	[ "$("$TOP/scripts/json-field.py" "$summary" verdict 2>/dev/null)" = PASS ] ||
+		die "$1 make did not pass (log: $DIR/results/$1.log)"
+}
+
 note "1/4 cold make (empty cache: download, unpack, apply, build, run)"
 cold=$(timed cold pmake)
-fetch=$(sed -n 's/^time: *base+apply \([0-9]*\) s.*/\1/p' "$DIR/results/cold.log")
-grep -q '^RESULT: PASS' "$DIR/results/cold.log" || die "cold make did not pass (log: $DIR/results/cold.log)"
+passed cold
+fetch=$("$TOP/scripts/json-field.py" "$summary" timings.base+apply) || exit 1
 
 # One patch edited: a word of the first comment line that the last patch
 # adds to drm_gpuvm.c.  The line count stays, so the hunk still applies.
@@ -74,7 +80,7 @@ awk 'BEGIN { f = 0; done = 0 }
 mv "$p.new" "$p"
 note "2/4 warm make after editing patches/$last"
 warm=$(timed warm pmake)
-grep -q '^RESULT: PASS' "$DIR/results/warm.log" || die "warm make did not pass (log: $DIR/results/warm.log)"
+passed warm
 
 note "3/4 make with nothing changed"
 none=$(timed unchanged pmake)

@@ -19,7 +19,6 @@ Writes to DIR: raw.csv (every figure of every run), summary.csv (the
 table), report.txt (what is printed), bench.dat and bench.gp (the plot's
 data and gnuplot script) and bench.png (ns/op against N, both kernels).
 """
-import argparse
 import csv
 import math
 import os
@@ -27,6 +26,9 @@ import re
 import statistics
 import subprocess
 import sys
+
+import cli
+from cli import die
 
 LINE = re.compile(r'bench: (\S+) n=(\d+) ns_per_op=([0-9.]+) iters=(\d+)')
 NAME = re.compile(r'^(base|patched)-(\d+)\.log$')
@@ -45,11 +47,6 @@ SIGNAL_LIMIT = 1.00
 CLEANUP_LIMIT = 1.2
 # Linear: total time grows with N to a power of at most this.
 LINEAR_SLOPE = 1.10
-
-
-def die(msg):
-    print('error: ' + msg, file=sys.stderr)
-    sys.exit(1)
 
 
 def parse(paths):
@@ -317,7 +314,7 @@ def plot(outdir, stats, title):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = cli.Parser(prog='bench-report.py', description=__doc__.splitlines()[0])
     ap.add_argument('--out', required=True)
     ap.add_argument('--cpu', default='0')
     ap.add_argument('--base', default='base')
@@ -326,7 +323,10 @@ def main():
     args = ap.parse_args()
 
     rows = parse(args.logs)
-    os.makedirs(args.out, exist_ok=True)
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as e:
+        die(f'cannot create {args.out}: {e.strerror}')
     write_csv(os.path.join(args.out, 'raw.csv'),
               ['run', 'kernel', 'op', 'n', 'ns_per_op', 'iters'],
               sorted(rows, key=lambda r: (r[0], KERNELS.index(r[1]), order((r[2], r[3])))))
@@ -376,4 +376,7 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except OSError as e:
+        die(f'cannot write {e.filename}: {e.strerror}')

@@ -140,11 +140,6 @@ run_all() {
 	done
 }
 
-if [ "${1:-}" = --runs ]; then
-	run_all
-	exit 0
-fi
-
 case $RUNS in
 '' | *[!0-9]*) die "BENCH_RUNS=$RUNS is not a number" ;;
 esac
@@ -187,7 +182,9 @@ t2=$SECONDS
 rm -rf "$OUT/logs"
 mkdir -p "$OUT/logs"
 note "running each kernel $RUNS times, alternately, on CPU $CPU (build lock held)"
-with_build_lock "$TOP/scripts/bench.sh" --runs || exit 1
+hold_build_lock
+run_all
+release_build_lock
 t3=$SECONDS
 
 logs=()

@@ -25,21 +25,23 @@ for k in $(seq 1 "$n"); do
 		failed=$((failed + 1))
 		continue
 	fi
-	objs=$(git diff --name-only "$BASE_REV" "$rev" -- '*.c' | sed 's/\.c$/.o/')
+	objs=$(git diff --name-only "$BASE_REV" "$rev" -- '*.c' | sed 's/\.c$/.o/') ||
+		die "cannot list the .c files that $k/$n changes"
 	# shellcheck disable=SC2086
 	with_build_lock make -s ARCH=um O="$bdir" W=1 CC="$cc" -j"$(nproc)" $objs >"$log/w1.log" 2>&1 || true
 	warns=$(grep -c 'warning:' "$log/w1.log" || true)
 	require=
 	git cat-file -e "$rev:drivers/gpu/drm/tests/drm_gpuvm_test.c" 2>/dev/null && require=--require-gpuvm
 	# shellcheck disable=SC2086
-	if sum=$("$TOP/scripts/summary.py" "$log/kunit.json" "$log/test.log" $require --known "$TOP/kunit/upstream-splats") &&
+	mapfile -t alone < <(alone_args "$log")
+	if sum=$("$TOP/scripts/summary.py" "$log/kunit.json" "$log/test.log" $require --known "$TOP/kunit/upstream-splats" "${alone[@]}") &&
 		[ "$warns" = 0 ]; then
 		echo "PASS $k/$n $subject: W=1 clean (${objs//$'\n'/ }); $(grep '^RESULT' <<<"$sum")"
 	else
 		echo "FAIL $k/$n $subject: W=1 warnings $warns; $(grep '^RESULT' <<<"$sum")"
-		grep 'warning:' "$log/w1.log" | head -n 5
+		grep 'warning:' "$log/w1.log" | head -n 5 || true
 		failed=$((failed + 1))
 	fi
 done
 echo "$((n - failed)) passed, $failed failed"
-[ $failed = 0 ]
+[ $failed = 0 ] || die "bisect: $failed of $n prefixes of the series failed (logs: $RESULTS/bisect-*)"

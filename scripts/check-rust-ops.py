@@ -11,12 +11,14 @@ import os
 import re
 import sys
 
+import cli
+
 
 def c_fields(header):
     text = open(header).read()
     body = re.search(r'^struct drm_gpuvm_ops \{(.*?)^\};', text, re.S | re.M)
     if not body:
-        sys.exit(f'error: no struct drm_gpuvm_ops in {header}')
+        cli.die(f'no struct drm_gpuvm_ops in {header}')
     code = re.sub(r'/\*.*?\*/', '', body.group(1), flags=re.S)
     return set(re.findall(r'\(\s*\*\s*(\w+)\s*\)\s*\(', code))
 
@@ -45,7 +47,7 @@ def rust_inits(tree):
 
 def main():
     if len(sys.argv) != 2:
-        sys.exit(__doc__.splitlines()[3])
+        cli.die('usage: check-rust-ops.py TREE', 2)
     tree = sys.argv[1]
     fields = c_fields(os.path.join(tree, 'include/drm/drm_gpuvm.h'))
     bad = 0
@@ -61,14 +63,15 @@ def main():
             print(f'{rel}:{line}: drm_gpuvm_ops initializer names unknown field {f}')
             bad += 1
     if not seen:
-        print('error: no Rust initializer of bindings::drm_gpuvm_ops found')
-        return 1
+        cli.die('no Rust initializer of bindings::drm_gpuvm_ops found')
     if bad:
-        print(f'error: {bad} field mismatch(es) between the C and Rust drm_gpuvm_ops')
-        return 1
+        cli.die(f'{bad} field mismatch(es) between the C and Rust drm_gpuvm_ops')
     print(f'{seen} Rust drm_gpuvm_ops initializer(s) name all {len(fields)} C fields')
     return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except OSError as err:
+        cli.die(f'cannot read {err.filename}: {err.strerror}')

@@ -8,10 +8,13 @@ set +e
 
 passed=0
 failed=0
+skipped=0
 logdir=$RESULTS/check
 mkdir -p "$logdir" 2>/dev/null || logdir=$(mktemp -d)
 
 # check NAME CMD...: run CMD; its last output line says what it found.
+# Exit status 77 means it could not run here (a script test that needs
+# root): SKIP, counted neither as passed nor as failed.
 check() {
 	local name=$1 log rc
 	shift
@@ -21,6 +24,9 @@ check() {
 	if [ $rc = 0 ]; then
 		passed=$((passed + 1))
 		printf 'PASS %-34s %s\n' "$name" "$(tail -n 1 "$log")"
+	elif [ $rc = 77 ]; then
+		skipped=$((skipped + 1))
+		printf 'SKIP %-34s %s\n' "$name" "$(tail -n 1 "$log")"
 	else
 		failed=$((failed + 1))
 		printf 'FAIL %-34s %s\n' "$name" "$(grep -m1 '^error: ' "$log" || tail -n 1 "$log")"
@@ -35,8 +41,8 @@ check apply/git-am "$TOP/scripts/apply.sh" "$tree"
 if [ "${1:-}" != --no-kunit ]; then
 	echo "== KUnit (drm_gpuvm and the upstream DRM suites, debug fragment)"
 	check kunit env KMEMLEAK_REUSE=0 "$TOP/scripts/run.sh"
-	[ -f "$RESULTS/summary.txt" ] && sed -n '/^drm_gpuvm/,/^  total/p' "$RESULTS/summary.txt" | sed 's/^/     | /'
-	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.txt"
+	"$TOP/scripts/summary.py" --show "$RESULTS/summary.json" --table drm_gpuvm 2>/dev/null | sed 's/^/     | /'
+	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.json"
 fi
 echo "== the series, statically"
 check apply/quilt "$TOP/scripts/check-quilt.sh"
@@ -52,10 +58,13 @@ for p in $(series_files); do
 done
 
 echo "== the scripts"
+check shellcheck "$TOP/scripts/check-scripts.sh" shellcheck
+check python/py_compile "$TOP/scripts/check-scripts.sh" python
 while read -r t; do
 	check "script/$t" "$TOP/scripts/tests/run.sh" "$t"
 done < <("$TOP/scripts/tests/run.sh" --list)
+check script/parsers python3 "$TOP/scripts/tests/test_parsers.py"
 
-
+[ $skipped = 0 ] || echo "$skipped skipped (SKIP above: they could not run here)"
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

@@ -23,6 +23,8 @@ archs=${*:-x86_64 arm64 arm}
 for arch in $archs; do
 	out=$RESULTS/ci-$arch
 	mkdir -p "$out"
+	# A result of an earlier run must not pass this one.
+	rm -f "$out/kunit.json" "$BUILD_ROOT/ci-$arch/test.log"
 	sel=(--arch="$arch")
 	[ "$arch" = x86_64 ] && sel=(--qemu_config="$TOP/ci/qemu/x86_64.py")
 	t0=$SECONDS
@@ -31,13 +33,18 @@ for arch in $archs; do
 		--build_dir="$BUILD_ROOT/ci-$arch" --make_options "LLVM=-$ver" --make_options "CC=$cc" \
 		--kunitconfig=drivers/gpu/drm/tests --jobs="$(nproc)" --timeout=900 \
 		--json="$out/kunit.json" >"$out/kunit.out" 2>&1 || rc=$?
-	build=$(grep -o '[0-9.]*s building' "$out/kunit.out" | tail -n 1)
+	# kunit.py prints no build time when it stopped before or during the
+	# build: then the FAIL line below names why.
+	build=$(grep -o '[0-9.]*s building' "$out/kunit.out" | tail -n 1 || true)
+	line=
 	if [ -f "$out/kunit.json" ] && line=$("$TOP/scripts/summary.py" "$out/kunit.json" "$BUILD_ROOT/ci-$arch/test.log" --require-gpuvm --known "$TOP/kunit/upstream-splats" | grep '^RESULT'); then
-		echo "PASS $arch: ${line#RESULT: }; ${build:-?} ($((SECONDS - t0)) s in all)"
+		echo "PASS $arch: ${line#RESULT: }; ${build:-no build time} ($((SECONDS - t0)) s in all)"
 	else
 		failed=$((failed + 1))
-		echo "FAIL $arch (kunit.py exit $rc): ${line:-$(grep -m1 -E 'error:|ERROR' "$out/kunit.out")}; log $out/kunit.out"
+		[ -n "$line" ] || line=$(kunit_first_error "$out/kunit.out")
+		echo "FAIL $arch (kunit.py exit $rc): ${line:-$(tail -n 1 "$out/kunit.out")}; log $out/kunit.out"
 	fi
 done
-echo "$(($(wc -w <<<"$archs") - failed)) passed, $failed failed"
-[ $failed = 0 ]
+total=$(wc -w <<<"$archs")
+echo "$((total - failed)) passed, $failed failed"
+[ $failed = 0 ] || die "ci-drm: $failed of $total architectures failed (logs: $RESULTS/ci-*/kunit.out)"

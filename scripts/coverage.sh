@@ -57,7 +57,8 @@ lcov -q --capture --directory "$bdir/drivers/gpu/drm" --base-directory "$bdir" \
 lcov -q --extract "$out/all.info" '*/drm_gpuvm.c' '*/drm_gpuvm.h' -o "$out/drm_gpuvm.info" 2>>"$out/lcov.err"
 genhtml -q --legend -o "$out/html" "$out/drm_gpuvm.info" >/dev/null 2>>"$out/lcov.err"
 
-exports=$(grep -o 'EXPORT_SYMBOL_GPL([a-z_0-9]*)' drivers/gpu/drm/drm_gpuvm.c | sed 's/.*(\(.*\))/\1/')
+exports=$(grep -o 'EXPORT_SYMBOL_GPL([a-z_0-9]*)' drivers/gpu/drm/drm_gpuvm.c | sed 's/.*(\(.*\))/\1/') ||
+	die "no EXPORT_SYMBOL_GPL in drivers/gpu/drm/drm_gpuvm.c of $wt"
 python3 "$TOP/scripts/coverage-report.py" "$out/drm_gpuvm.info" drm_gpuvm.c "$out/added-lines" $exports |
 	tee "$out/figures.txt"
 echo "gcda files: $n; tracefile: $out/drm_gpuvm.info; HTML: $out/html/index.html"

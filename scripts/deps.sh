@@ -1,30 +1,73 @@
 #!/usr/bin/env bash
-# Install what the pipeline needs on a Debian machine.  As root, missing
+# Install what a target needs on a Debian machine.  As root, missing
 # packages are installed with apt-get; otherwise the exact apt-get command
 # is printed and the script stops.
 #
-# usage: deps.sh [run|check|coverage|ci-drm|bench]
+# usage: deps.sh [PROFILE]        PROFILE: run (default), check, coverage,
+#                                 ci-drm, users, bench, send-dry
+#        deps.sh --list PROFILE   print PROFILE's requirements, one
+#                                 THING:PACKAGE a line, and install nothing
+#
+# A requirement is THING:PACKAGE: THING is a command looked up on PATH, or
+# an absolute path (a header, a Python module, a data file), and PACKAGE
+# is the Debian package that provides it (dpkg -S).  What a fresh Debian
+# machine has (coreutils, util-linux, tar, dpkg, apt, perl-base, mount ...)
+# is not listed.  The script test deps_profiles checks every target's
+# needs against these lists.
 . "$(dirname "$0")/lib.sh"
 
-# command:package pairs.  checkpatch's codespell check reads the dictionary
-# of Debian's codespell package.
-want="gcc:gcc make:make flex:flex bison:bison bc:bc perl:perl python3:python3
-git:git xz:xz-utils ccache:ccache quilt:quilt flock:util-linux
-codespell:codespell"
-# Checked by file, not command: checkpatch's SPDX check imports these.
-[ -e /usr/lib/python3/dist-packages/ply ] || want="$want /nonexistent:python3-ply"
-[ -e /usr/lib/python3/dist-packages/git ] || want="$want /nonexistent:python3-git"
-case ${1:-run} in
-check) want="$want b4:b4 spatch:coccinelle ocamlopt:ocaml-nox" ;;
-coverage) want="$want lcov:lcov" ;;
-bench) want="$want gnuplot:gnuplot-nox" ;;
-ci-drm) want="$want clang-19:clang-19 ld.lld-19:lld-19 llvm-ar-19:llvm-19
-	qemu-system-x86_64:qemu-system-x86 qemu-system-arm:qemu-system-arm" ;;
+# Every profile: fetch and unpack the base, apply, build the UML KUnit
+# kernel, boot it for kmemleak (objdump), the summary.  The kernel build
+# links UML against the C library (libc6-dev: gcc only recommends it).
+# perl is the full one: checkpatch and get_maintainer.pl use modules that
+# perl-base lacks; perldoc is a file of the perl package itself.
+build="git:git xz:xz-utils make:make gcc:gcc /usr/include/stdio.h:libc6-dev
+flex:flex bison:bison bc:bc /usr/bin/perldoc:perl python3:python3
+ccache:ccache objdump:binutils"
+# LLVM as drm-ci uses it (LLVM=-19).
+llvm="clang-19:clang-19 ld.lld-19:lld-19 llvm-ar-19:llvm-19"
+
+profile=${1:-run}
+list=0
+if [ "$profile" = --list ]; then
+	list=1
+	profile=${2:?usage: deps.sh --list PROFILE}
+fi
+case $profile in
+run) want=$build ;;
+# checkpatch: codespell's dictionary, and Debian's python3 with ply and git
+# for its SPDX check; coccicheck; the b4 round trip; shellcheck of the
+# scripts.  sparse is built from source with gcc and make.
+check) want="$build quilt:quilt codespell:codespell
+	/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt:codespell
+	/usr/lib/python3/dist-packages/ply:python3-ply /usr/lib/python3/dist-packages/git:python3-git
+	b4:b4 spatch:coccinelle ocamlopt:ocaml-nox shellcheck:shellcheck" ;;
+coverage) want="$build lcov:lcov genhtml:lcov gcov:gcc" ;;
+bench) want="$build gnuplot:gnuplot-nox" ;;
+# The x86_64 kernel builds objtool, which includes <gelf.h>.
+ci-drm) want="$build $llvm /usr/include/gelf.h:libelf-dev
+	qemu-system-x86_64:qemu-system-x86 qemu-system-aarch64:qemu-system-arm
+	qemu-system-arm:qemu-system-arm" ;;
+users) want="$build $llvm" ;;
+send-dry) want="$build b4:b4" ;;
+*) die "deps.sh: no dependency profile named '$profile' (run, check, coverage, ci-drm, users, bench, send-dry)" ;;
 esac
+
+if [ $list = 1 ]; then
+	# shellcheck disable=SC2086 # one requirement a line
+	printf '%s\n' $want
+	exit 0
+fi
 
 missing=
 for pair in $want; do
-	command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
+	thing=${pair%%:*}
+	pkg=${pair#*:}
+	case $thing in
+	/*) [ -e "$thing" ] && continue ;;
+	*) command -v "$thing" >/dev/null 2>&1 && continue ;;
+	esac
+	case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done
 missing=${missing# }
 [ -z "$missing" ] && exit 0

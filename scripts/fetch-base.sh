@@ -37,7 +37,7 @@ version=$(apt-cache "${APT_OPTS[@]}" show "$PKG" 2>/dev/null |
 note "downloading $PKG $version"
 (cd "$apt_dir/debs" && apt-get "${APT_OPTS[@]}" download "$PKG=$version") >>"$log" 2>&1 ||
 	die "Debian download failed: $PKG $version from $mirror: $(grep -m1 -E '^(E|Err):' "$log" || tail -n1 "$log")"
-deb=$(ls "$apt_dir"/debs/"${PKG}"_*.deb 2>/dev/null | head -n 1)
+deb=$(ls "$apt_dir"/debs/"${PKG}"_*.deb 2>/dev/null | head -n 1 || true)
 [ -n "$deb" ] || die "Debian download failed: no $PKG .deb in $apt_dir/debs"
 
 # Unpack into a temporary directory and move it in place only when the git
@@ -47,7 +47,7 @@ rm -rf "$tmp" "$tmp.deb"
 mkdir -p "$tmp.deb"
 note "unpacking $(basename "$deb")"
 dpkg-deb -x "$deb" "$tmp.deb" || die "cannot unpack $deb"
-tarball=$(ls "$tmp.deb"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n 1)
+tarball=$(ls "$tmp.deb"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n 1 || true)
 [ -n "$tarball" ] || die "$deb holds no linux-source tarball"
 mkdir -p "$tmp"
 tar -xJf "$tarball" -C "$tmp" --strip-components=1 ||

@@ -21,7 +21,7 @@ apt-get "${APT_OPTS[@]}" update >"$dir/apt.log" 2>&1 ||
 	die "Debian download failed: sid sources index from $mirror: $(grep -m1 -E '^(E|Err):' "$dir/apt.log")"
 (cd "$dir/src" && apt-get "${APT_OPTS[@]}" source --download-only sparse) >>"$dir/apt.log" 2>&1 ||
 	die "Debian download failed: sparse source from $mirror sid"
-orig=$(ls "$dir"/src/sparse_*.orig.tar.* 2>/dev/null | head -n 1)
+orig=$(ls "$dir"/src/sparse_*.orig.tar.* 2>/dev/null | head -n 1 || true)
 [ -n "$orig" ] || die "no sparse .orig tarball in $dir/src"
 tar -xf "$orig" -C "$dir/src"
 basename "$orig" | sed 's/^sparse_\(.*\)\.orig\.tar\..*/\1/' >"$dir/VERSION"

@@ -7,18 +7,31 @@ usage: gpuvm-users.py TREE DIR...
 Quoted includes are resolved against the including file's directory,
 angle includes against DIR/include and DIR (nouveau's nvkm/, nvif/ ...).
 Core DRM headers that include drm_gpuvm.h only for a declaration
-(drm_debugfs.h) are not followed: every DRM file would count."""
+(drm_debugfs.h) are not followed: every DRM file would count.  A TREE or
+DIR that does not exist is an error."""
 import os
 import re
 import sys
+
+import cli
 
 INC = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"]', re.M)
 CORE = 'drm/drm_gpuvm.h'
 
 
-def main():
-    tree, dirs = sys.argv[1], [d.rstrip('/') for d in sys.argv[2:]]
+def users(tree, dirs):
+    """The .c files under DIRS (relative to TREE) that include CORE,
+    sorted, relative to TREE."""
+    cwd = os.getcwd()
     os.chdir(tree)
+    try:
+        return find(dirs)
+    finally:
+        os.chdir(cwd)
+
+
+def find(dirs):
+    """users() in the current directory."""
     includes = {}
     for d in dirs:
         for root, _, names in os.walk(d):
@@ -49,10 +62,22 @@ def main():
             if p.endswith('.h') and p not in wanted and ds & wanted:
                 wanted.add(p)
                 changed = True
-    for p in sorted(deps):
-        if p.endswith('.c') and deps[p] & wanted:
-            print(p)
+    return [p for p in sorted(deps) if p.endswith('.c') and deps[p] & wanted]
+
+
+def main(argv):
+    if len(argv) < 2:
+        cli.die('usage: gpuvm-users.py TREE DIR...', 2)
+    tree, dirs = argv[0], [d.rstrip('/') for d in argv[1:]]
+    if not os.path.isdir(tree):
+        cli.die(f'{tree} is not a directory')
+    for d in dirs:
+        if not os.path.isdir(os.path.join(tree, d)):
+            cli.die(f'{d} is not a directory in {tree}')
+    for p in users(tree, dirs):
+        print(p)
+    return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

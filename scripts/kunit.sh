@@ -8,7 +8,10 @@
 # only run again (kunit.py exec).
 #
 # Results: $RESULTS/kunit.json (kunit.py --json), $RESULTS/kunit.out (the
-# kunit.py output) and $RESULTS/test.log (the raw kernel log).
+# kunit.py output) and $RESULTS/test.log (the raw kernel log).  When the
+# tree has the drm_gpuvm suites and no filter is given, the same kernel boots
+# once more with only them: $RESULTS/kunit-gpuvm.json and test-gpuvm.log
+# (see summary.py --alone; an upstream suite turns lockdep off before ours).
 . "$(dirname "$0")/lib.sh"
 
 build_only=0
@@ -20,7 +23,8 @@ tree=${1:?usage: kunit.sh [--build-only] TREE}
 bdir=$(build_dir)
 mkdir -p "$bdir" "$RESULTS"
 need_space "$BUILD_ROOT" 1024 "the KUnit build"
-[ $build_only = 1 ] || rm -f "$RESULTS/kunit.json" "$RESULTS/test.log" "$RESULTS/kunit.out"
+[ $build_only = 1 ] || rm -f "$RESULTS/kunit.json" "$RESULTS/test.log" "$RESULTS/kunit.out" \
+	"$RESULTS/kunit-gpuvm.json" "$RESULTS/test-gpuvm.log" "$RESULTS/kunit-gpuvm.out"
 
 cd "$tree" || die "cannot enter $tree"
 # What kunit.py needs to configure and build, for both build and run.
@@ -69,4 +73,12 @@ if [ ! -f "$RESULTS/kunit.json" ]; then
 	die "KUnit build failed: ${first:-kunit.py exited with $rc} (full log: $RESULTS/kunit.out)"
 fi
 [ "${cmd[2]}" = run ] && [ -x "$bdir/linux" ] && echo "$stamp" >"$bdir/.gpuvm-stamp"
+
+if [ -z "${KUNIT_FILTER:-}" ] && [ -f drivers/gpu/drm/tests/drm_gpuvm_test.c ]; then
+	python3 tools/testing/kunit/kunit.py exec --build_dir="$bdir" \
+		--json="$RESULTS/kunit-gpuvm.json" 'drm_gpuvm*' >"$RESULTS/kunit-gpuvm.out" 2>&1 || true
+	[ -f "$RESULTS/kunit-gpuvm.json" ] ||
+		die "the drm_gpuvm suites did not run alone: $(tail -n 1 "$RESULTS/kunit-gpuvm.out") (full log: $RESULTS/kunit-gpuvm.out)"
+	cp "$bdir/test.log" "$RESULTS/test-gpuvm.log"
+fi
 exit 0

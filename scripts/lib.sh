@@ -45,7 +45,7 @@ ensure_cache() {
 # MIB MiB free, instead of dying half-way through an unpack or a build.
 need_space() {
 	local avail
-	avail=$(df -Pm "$1" | awk 'NR == 2 { print $4 }')
+	avail=$(df -Pm "$1" | awk 'NR == 2 { print $4 }') || die "cannot tell the free space in $1 (df failed)"
 	[ "${avail:-0}" -ge "$2" ] ||
 		die "disk full: $3 needs $2 MiB in $1, only ${avail:-0} MiB free"
 }
@@ -114,6 +114,8 @@ declare -gA KDIR_TARGET=(
 	[work]=embedded [export]=embedded [check drift]=embedded
 	[bench-pipeline]=own [check script]=own
 	[summary]=none [clean]=none [distclean]=none [deps]=none [help]=none
+	[check series/files]=none [check cover-letter]=none [check shellcheck]=none
+	[check python/py_compile]=none
 )
 
 # embedded_base_only NAME: NAME stays on the embedded base at gpuvm-base.
@@ -217,17 +219,17 @@ series_stamp() {
 # failure: one error line naming the patch, the failing hunks, git am
 # aborted, and status 1.
 am_series() {
-	local dir=$1 f n bad paths=() files=() opts log
+	local dir=$1 f n bad paths=() files=() am_opts log
 	mapfile -t files < <(series_files)
 	[ ${#files[@]} -gt 0 ] || return 0
 	for f in "${files[@]}"; do paths+=("$TOP/patches/$f"); done
-	read -r -a opts <<<"$(am_options)"
+	read -r -a am_opts <<<"$(am_options)"
 	log=$(git -C "$dir" rev-parse --path-format=absolute --git-path am.log)
 	# git am needs a committer; do not depend on the machine having one.
 	git -C "$dir" config user.email >/dev/null 2>&1 ||
 		export GIT_COMMITTER_NAME=gpuvm-series GIT_COMMITTER_EMAIL=gpuvm-series@localhost
 	git -C "$dir" am --abort >/dev/null 2>&1 || true
-	git -C "$dir" am -q --committer-date-is-author-date "${opts[@]}" "${paths[@]}" >"$log" 2>&1 && return 0
+	git -C "$dir" am -q --committer-date-is-author-date "${am_opts[@]}" "${paths[@]}" >"$log" 2>&1 && return 0
 	n=$(cat "$(git -C "$dir" rev-parse --path-format=absolute --git-path rebase-apply/next)" 2>/dev/null || echo 1)
 	bad=${files[$((n - 1))]}
 	note "error: patch $bad does not apply to $(git -C "$dir" rev-parse --short HEAD) ($(tree_desc))"
@@ -290,7 +292,7 @@ sparse_clone() {
 	git clone -q --shared --no-checkout "$1" "$2" || die "cannot clone $1 into $2"
 	dirs=$(for f in $(series_files); do
 		grep -E '^diff --git ' "$TOP/patches/$f" | awk '{ sub(/^b\//, "", $4); print $4 }'
-	done | xargs -r -n1 dirname | sort -u)
+	done | xargs -r -n1 dirname | sort -u) || die "the series holds no diff to take the directories from"
 	# shellcheck disable=SC2086 # one directory a word
 	git -C "$2" sparse-checkout set --cone $dirs
 	git -C "$2" checkout -q -b scratch "$3" || die "cannot check out $3 in $2"
@@ -382,7 +384,7 @@ debian_mirror() {
 	if [ -z "$mirror" ]; then
 		codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
 		mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
-			awk -v c="$codename" '$1 == c { print $2; exit }')
+			awk -v c="$codename" '$1 == c { print $2; exit }' || true)
 		[ -n "$mirror" ] ||
 			die "no Debian mirror for '$codename' in the system's apt sources (set DEBIAN_MIRROR=)"
 	fi
@@ -421,7 +423,32 @@ kunit_first_error() {
 }
 
 # with_build_lock CMD...: never two kernel builds at once on this machine.
+# Under hold_build_lock, CMD runs at once: the lock is this script's.
 with_build_lock() {
+	[ -z "${BUILD_LOCK_FD:-}" ] || { "$@"; return; }
 	mkdir -p "$(dirname "$LOCK")"
 	flock "$LOCK" "$@"
+}
+
+# hold_build_lock: take the build lock on a file descriptor and keep it
+# until release_build_lock or the end of the script (children inherit it),
+# for a script that measures and must keep every other build away.  Its
+# with_build_lock runs at once; a child script that takes the same lock
+# would wait for ever.
+hold_build_lock() {
+	mkdir -p "$(dirname "$LOCK")"
+	exec {BUILD_LOCK_FD}>>"$LOCK" || die "cannot open the build lock $LOCK"
+	flock "$BUILD_LOCK_FD" || die "cannot take the build lock $LOCK"
+}
+
+release_build_lock() {
+	[ -z "${BUILD_LOCK_FD:-}" ] || exec {BUILD_LOCK_FD}>&-
+	BUILD_LOCK_FD=
+}
+
+# alone_args DIR: summary.py's --alone arguments for the results in DIR, when
+# kunit.sh ran the drm_gpuvm suites alone there.
+alone_args() {
+	[ -f "$1/kunit-gpuvm.json" ] && printf '%s\n' --alone "$1/kunit-gpuvm.json" "$1/test-gpuvm.log"
+	return 0
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The main job: get the base tree, apply the series, build the KUnit kernel,
 # run the drm_gpuvm suite and the upstream DRM suites, print the summary.
+# The summary's data, $RESULTS/summary.json, is what `make summary` prints
+# again; it is removed first, so that a run that stops early leaves none.
 . "$(dirname "$0")/lib.sh"
 
+rm -f "$RESULTS/summary.json" "$RESULTS/summary.txt"
 t0=$SECONDS
 tree=$("$TOP/scripts/prepare-tree.sh")
 "$TOP/scripts/apply.sh" "$tree"
@@ -16,7 +19,7 @@ if [ -f "$TOP/tests/drm_gpuvm_test.c" ]; then
 	"$TOP/scripts/kunit.sh" --build-only "$tree"
 	"$TOP/scripts/kmemleak.sh" >"$RESULTS/kmemleak.txt" 2>&1 &
 	kpid=$!
-	leak=(--kmemleak "$RESULTS/kmemleak.txt")
+	leak=(--kmemleak "$RESULTS/kmemleak.json")
 fi
 "$TOP/scripts/kunit.sh" "$tree"
 t2=$SECONDS
@@ -28,8 +31,9 @@ require=
 echo
 echo "tree:    $tree ($(git -C "$tree" rev-parse --abbrev-ref HEAD) $(git -C "$tree" rev-parse --short HEAD))"
 echo "results: $RESULTS/kunit.json, kernel log $RESULTS/test.log"
-echo "time:    base+apply $((t1 - t0)) s, build+run $((t2 - t1)) s, then waiting for the kmemleak+failslab boots $((t3 - t2)) s"
-echo
 # shellcheck disable=SC2086 # $require is one optional word
+mapfile -t alone < <(alone_args "$RESULTS")
 "$TOP/scripts/summary.py" "$RESULTS/kunit.json" "$RESULTS/test.log" $require \
-	--known "$TOP/kunit/upstream-splats" "${leak[@]}" --out "$RESULTS/summary.txt"
+	--known "$TOP/kunit/upstream-splats" "${leak[@]}" "${alone[@]}" \
+	--time base+apply=$((t1 - t0)) --time build+run=$((t2 - t1)) --time kmemleak-wait=$((t3 - t2)) \
+	--out "$RESULTS/summary.txt" --json "$RESULTS/summary.json"

@@ -34,6 +34,9 @@ log=$RESULTS/users/build.log
 with_build_lock "${mk[@]}" modules_prepare >"$log" 2>&1 || die "arm64 modules_prepare failed (log: $log)"
 
 mapfile -t srcs < <("$TOP/scripts/gpuvm-users.py" "$wt" drivers/gpu/drm/{xe,nouveau,panthor,msm,imagination})
+# A failure inside <(...) does not stop the script: an empty list would
+# pass with nothing compiled.
+[ ${#srcs[@]} -gt 0 ] || die "gpuvm-users.py found no object that includes drm_gpuvm.h in $wt"
 objs=()
 for s in "${srcs[@]}"; do objs+=("${s%.c}.o"); done
 with_build_lock "${mk[@]}" -k "${objs[@]}" >>"$log" 2>&1 || true

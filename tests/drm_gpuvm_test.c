@@ -6,13 +6,16 @@
 #include <kunit/test.h>
 #include <kunit/test-bug.h>
 
+#include <linux/debug_locks.h>
 #include <linux/delay.h>
+#include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/limits.h>
 #include <linux/llist.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -124,8 +127,13 @@ struct gpuvm_test_priv {
 	unsigned int va_bad_cookies;
 	struct drm_gpuva *last_va_alloc;
 	struct drm_gpuva *last_va_free;
+	/* The VMs the last ::va_alloc and ::va_free were called for. */
+	struct drm_gpuvm *last_va_alloc_vm;
+	struct drm_gpuvm *last_va_free_vm;
 	/* mappings that still had a vm_bo when ::va_free ran. */
 	unsigned int va_free_with_vm_bo;
+	/* GEM refcount the last ::va_free saw through va->gem.obj. */
+	unsigned int va_free_gem_refs;
 	/* State of @watch_bo at each of the first ::va_free calls. */
 	struct drm_gpuvm_bo *watch_bo;
 	unsigned int watch_refs[TEST_MAX_WATCH];
@@ -238,15 +246,13 @@ static void gpuvm_test_op_free(struct drm_gpuva_op *op)
 	kfree(op);
 }
 
-static struct drm_gpuva *gpuvm_test_va_alloc(void)
+static struct drm_gpuva *gpuvm_test_va_alloc(struct drm_gpuvm *gpuvm)
 {
-	struct gpuvm_test_priv *priv = gpuvm_test_current_priv();
+	struct gpuvm_test_priv *priv = to_test_vm(gpuvm)->priv;
 	struct gpuvm_test_va *tva;
 
-	if (!priv)
-		return NULL;
-
 	priv->va_alloc_calls++;
+	priv->last_va_alloc_vm = gpuvm;
 	if (priv->fail_va_alloc) {
 		priv->fail_va_alloc = false;
 		return NULL;
@@ -276,12 +282,16 @@ static void gpuvm_test_va_release(struct gpuvm_test_priv *priv,
 	kfree(tva);
 }
 
-static void gpuvm_test_va_free(struct drm_gpuva *va)
+static void gpuvm_test_va_free(struct drm_gpuvm *gpuvm, struct drm_gpuva *va)
 {
-	struct gpuvm_test_priv *priv = to_test_vm(va->vm)->priv;
+	struct gpuvm_test_priv *priv = to_test_vm(gpuvm)->priv;
 
-	if (va->vm_bo)
+	priv->last_va_free_vm = gpuvm;
+	if (va->vm_bo) {
 		priv->va_free_with_vm_bo++;
+		/* The GEM must still be alive, KASAN checks this access. */
+		priv->va_free_gem_refs = kref_read(&va->gem.obj->refcount);
+	}
 	if (priv->watch_bo && priv->va_frees < TEST_MAX_WATCH) {
 		priv->watch_refs[priv->va_frees] =
 			kref_read(&priv->watch_bo->kref);
@@ -291,10 +301,12 @@ static void gpuvm_test_va_free(struct drm_gpuva *va)
 }
 
 /* ::va_free of a driver without ::va_alloc: @va is a bare drm_gpuva. */
-static void gpuvm_test_va_free_bare(struct drm_gpuva *va)
+static void gpuvm_test_va_free_bare(struct drm_gpuvm *gpuvm,
+				    struct drm_gpuva *va)
 {
-	struct gpuvm_test_priv *priv = to_test_vm(va->vm)->priv;
+	struct gpuvm_test_priv *priv = to_test_vm(gpuvm)->priv;
 
+	priv->last_va_free_vm = gpuvm;
 	priv->last_va_free = va;
 	priv->va_bare_frees++;
 	kfree(va);
@@ -825,6 +837,21 @@ static const struct gpuvm_flags_param gpuvm_immediate_params[] = {
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_immediate, gpuvm_immediate_params, desc);
 
+/*
+ * The combinations without immediate mode, for the functions that allocate
+ * memory under the GEM's gpuva lock: in immediate mode that is gpuva.lock,
+ * which the dma-fence signalling path takes as well.
+ */
+static const struct gpuvm_flags_param gpuvm_staged_params[] = {
+	{ "none", 0 },
+	{ "resv_protected", DRM_GPUVM_RESV_PROTECTED },
+	{ "weak_ref", DRM_GPUVM_VA_WEAK_REF },
+	{ "resv_protected|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF },
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_staged, gpuvm_staged_params, desc);
+
 static enum drm_gpuvm_flags param_flags(struct kunit *test)
 {
 	const struct gpuvm_flags_param *param = test->param_value;
@@ -1234,21 +1261,24 @@ static void drm_test_gpuvm_va_iter_order(struct kunit *test)
 }
 
 /*
- * drm_gpuva_alloc() calls ::va_alloc once, returns its pointer with va->vm
- * set and everything else zero; drm_gpuva_free() hands it to ::va_free.
+ * drm_gpuva_alloc() calls ::va_alloc of its VM once, returns its pointer with
+ * va->vm set and everything else zero; drm_gpuva_free() hands it to ::va_free
+ * of the VM it is given, not of va->vm.
  */
 static void drm_test_gpuvm_va_alloc_callback(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv = test->priv;
-	struct drm_gpuvm *vm;
+	struct drm_gpuvm *vm, *other;
 	struct drm_gpuva *va;
 
 	vm = gpuvm_test_vm_create(test, 0);
+	other = gpuvm_test_vm_create_ops(test, &gpuvm_test_ops_minimal);
 	va = drm_gpuva_alloc(vm);
 	KUNIT_ASSERT_NOT_NULL(test, va);
 
 	KUNIT_EXPECT_EQ_MSG(test, priv->va_alloc_calls, 1,
 			    "::va_alloc ran %u times", priv->va_alloc_calls);
+	KUNIT_EXPECT_PTR_EQ(test, priv->last_va_alloc_vm, vm);
 	KUNIT_EXPECT_PTR_EQ(test, va, priv->last_va_alloc);
 	KUNIT_EXPECT_PTR_EQ(test, va->vm, vm);
 	KUNIT_EXPECT_NULL(test, va->vm_bo);
@@ -1260,8 +1290,12 @@ static void drm_test_gpuvm_va_alloc_callback(struct kunit *test)
 			    kref_read(&vm->kref));
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
 
-	drm_gpuva_free(va);
+	/* A removed VA's vm pointer is stale; drm_gpuva_free() ignores it. */
+	va->vm = other;
+	drm_gpuva_free(vm, va);
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
+	KUNIT_EXPECT_PTR_EQ(test, priv->last_va_free_vm, vm);
+	drm_gpuvm_put(other);
 	drm_gpuvm_put(vm);
 }
 
@@ -1303,7 +1337,7 @@ static void drm_test_gpuvm_va_alloc_default(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, va, &expected, sizeof(expected));
 	KUNIT_EXPECT_EQ(test, priv->va_alloc_calls, 0);
 
-	drm_gpuva_free(va);
+	drm_gpuva_free(vm, va);
 	KUNIT_EXPECT_EQ(test, priv->va_frees + priv->va_bare_frees, 0);
 	drm_gpuvm_put(vm);
 }
@@ -1324,7 +1358,7 @@ static void drm_test_gpuvm_va_free_callback(struct kunit *test)
 	va = drm_gpuva_alloc(vm);
 	KUNIT_ASSERT_NOT_NULL(test, va);
 
-	drm_gpuva_free(va);
+	drm_gpuva_free(vm, va);
 	KUNIT_EXPECT_EQ_MSG(test, priv->va_frees, 1, "::va_free ran %u times",
 			    priv->va_frees);
 	KUNIT_EXPECT_PTR_EQ(test, priv->last_va_free, va);
@@ -1345,20 +1379,23 @@ static void drm_test_gpuvm_va_free_without_va_alloc(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, va->vm, vm);
 	KUNIT_EXPECT_EQ(test, priv->va_alloc_calls, 0);
 
-	drm_gpuva_free(va);
+	drm_gpuva_free(vm, va);
 	KUNIT_EXPECT_EQ_MSG(test, priv->va_bare_frees, 1,
 			    "::va_free ran %u times", priv->va_bare_frees);
 	KUNIT_EXPECT_PTR_EQ(test, priv->last_va_free, va);
 	drm_gpuvm_put(vm);
 }
 
-/* drm_gpuva_free(NULL) is a documented no-op. */
+/* drm_gpuva_free() of a NULL VA is a documented no-op. */
 static void drm_test_gpuvm_va_free_null(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm *vm;
 
-	drm_gpuva_free(NULL);
+	vm = gpuvm_test_vm_create(test, 0);
+	drm_gpuva_free(vm, NULL);
 	KUNIT_EXPECT_EQ(test, priv->va_frees + priv->va_bare_frees, 0);
+	drm_gpuvm_put(vm);
 }
 
 /*
@@ -1398,7 +1435,7 @@ static void drm_test_gpuvm_va_alloc_lifecycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
 
-	drm_gpuva_free(va);
+	drm_gpuva_free(vm, va);
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
 	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
 	drm_gpuvm_put(vm);
@@ -1692,10 +1729,7 @@ static const struct gpuvm_sm_case gpuvm_sm_map_cases[] = {
 		},
 		.new = { TMAP(0, 3, TBO_B, TEST_OFF_M(0)) },
 	}, {
-		/*
-		 * The DOC diagram gives the remainder a.bo_offset=n+2, but
-		 * VA 2 is one unit into a, which starts at VA 1 with n.
-		 */
+		/* VA 2 is one unit into a, which starts at VA 1 with n. */
 		.desc = "15: req overlaps the beginning, other bo",
 		.old = { TMAP(1, 3, TBO_A, TEST_OFF_N(0)) },
 		.req = TMAP(0, 2, TBO_B, TEST_OFF_M(0)),
@@ -4371,7 +4405,7 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 			 gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_validate_error, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_unmap_ops_create,
-			 gpuvm_flags_gen_params),
+			 gpuvm_staged_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_evict_private,
 			 gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_evict_extobj,
@@ -4622,7 +4656,7 @@ static void drm_test_gpuvm_obtain_after_zombie(struct kunit *test)
 
 /*
  * drm_gpuva_unlink_defer_free() takes the VA off its vm_bo's list, keeps its
- * vm_bo reference and frees nothing until drm_gpuvm_deferred_cleanup().
+ * vm_bo reference and frees nothing until drm_gpuvm_bo_deferred_cleanup().
  */
 static void drm_test_gpuvm_unlink_defer_free_queues(struct kunit *test)
 {
@@ -4656,7 +4690,7 @@ static void drm_test_gpuvm_unlink_defer_free_queues(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + refs, "GEM refs %u",
 			    gem_refs(obj));
 
-	drm_gpuvm_deferred_cleanup(vm);
+	drm_gpuvm_bo_deferred_cleanup(vm);
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
 	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
@@ -4700,7 +4734,7 @@ static void drm_test_gpuvm_unlink_defer_free_unlinked(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&vm_bo->list.gpuva));
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
 
-	drm_gpuvm_deferred_cleanup(vm);
+	drm_gpuvm_bo_deferred_cleanup(vm);
 	KUNIT_EXPECT_EQ_MSG(test, priv->va_frees, 3, "::va_free ran %u times",
 			    priv->va_frees);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
@@ -4711,7 +4745,7 @@ static void drm_test_gpuvm_unlink_defer_free_unlinked(struct kunit *test)
 }
 
 /*
- * N mappings sharing a vm_bo are freed by one drm_gpuvm_deferred_cleanup(),
+ * N mappings sharing a vm_bo are freed by one drm_gpuvm_bo_deferred_cleanup(),
  * which frees the vm_bo as well and drops its GEM reference, if any.
  */
 static void drm_test_gpuvm_deferred_cleanup_shared_bo(struct kunit *test)
@@ -4742,7 +4776,7 @@ static void drm_test_gpuvm_deferred_cleanup_shared_bo(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1 + refs);
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
 
-	drm_gpuvm_deferred_cleanup(vm);
+	drm_gpuvm_bo_deferred_cleanup(vm);
 	KUNIT_EXPECT_EQ_MSG(test, priv->va_frees, ARRAY_SIZE(va),
 			    "::va_free ran %u times", priv->va_frees);
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1,
@@ -4757,10 +4791,11 @@ static void drm_test_gpuvm_deferred_cleanup_shared_bo(struct kunit *test)
 }
 
 /*
- * drm_gpuvm_deferred_cleanup() drops each VA's vm_bo reference before
- * freeing the VA, and frees the vm_bo only after its last VA.
+ * drm_gpuvm_bo_deferred_cleanup() frees each VA while the VA still holds its
+ * vm_bo reference, so ::va_free sees the vm_bo and its GEM alive, drops the
+ * reference afterwards, and frees the vm_bo only after its last VA.
  */
-static void drm_test_gpuvm_deferred_cleanup_put_before_free(struct kunit *test)
+static void drm_test_gpuvm_deferred_cleanup_free_before_put(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv = test->priv;
 	struct drm_gpuvm_bo *vm_bo;
@@ -4784,19 +4819,22 @@ static void drm_test_gpuvm_deferred_cleanup_put_before_free(struct kunit *test)
 	}
 
 	priv->watch_bo = vm_bo;
-	drm_gpuvm_deferred_cleanup(vm);
+	drm_gpuvm_bo_deferred_cleanup(vm);
 	priv->watch_bo = NULL;
 
-	KUNIT_EXPECT_EQ_MSG(test, priv->va_free_with_vm_bo, 0,
-			    "%u mappings still had their vm_bo in ::va_free",
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_free_with_vm_bo, 2,
+			    "only %u mappings had their vm_bo in ::va_free",
 			    priv->va_free_with_vm_bo);
 	KUNIT_ASSERT_EQ(test, priv->va_frees, 2);
-	KUNIT_EXPECT_EQ_MSG(test, priv->watch_refs[0], 1,
+	KUNIT_EXPECT_EQ_MSG(test, priv->watch_refs[0], 2,
 			    "vm_bo refs at the first ::va_free %u",
 			    priv->watch_refs[0]);
-	KUNIT_EXPECT_EQ_MSG(test, priv->watch_refs[1], 0,
+	KUNIT_EXPECT_EQ_MSG(test, priv->watch_refs[1], 1,
 			    "vm_bo refs at the second ::va_free %u",
 			    priv->watch_refs[1]);
+	KUNIT_EXPECT_EQ_MSG(test, priv->va_free_gem_refs, 1 + vm_bo_gem_refs(vm),
+			    "GEM refs at the last ::va_free %u",
+			    priv->va_free_gem_refs);
 	KUNIT_EXPECT_EQ_MSG(test, priv->watch_bo_frees[1], 0,
 			    "vm_bo freed before its last VA");
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
@@ -4829,7 +4867,7 @@ static void drm_test_gpuvm_deferred_cleanup_bo_held(struct kunit *test)
 	}
 	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 3);
 
-	drm_gpuvm_deferred_cleanup(vm);
+	drm_gpuvm_bo_deferred_cleanup(vm);
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 2);
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 0,
 			    "vm_bo freed while still referenced");
@@ -4839,7 +4877,7 @@ static void drm_test_gpuvm_deferred_cleanup_bo_held(struct kunit *test)
 
 	KUNIT_EXPECT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_bo));
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
-	drm_gpuvm_deferred_cleanup(vm);
+	drm_gpuvm_bo_deferred_cleanup(vm);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
 	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
@@ -4847,7 +4885,7 @@ static void drm_test_gpuvm_deferred_cleanup_bo_held(struct kunit *test)
 }
 
 /*
- * One drm_gpuvm_deferred_cleanup() also finishes the zombies queued by
+ * One drm_gpuvm_bo_deferred_cleanup() also finishes the zombies queued by
  * drm_gpuvm_bo_put_deferred() and drm_gpuva_unlink_defer(), leaves nothing
  * queued behind, and a second call does nothing.
  */
@@ -4888,7 +4926,7 @@ static void drm_test_gpuvm_deferred_cleanup_zombies(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, llist_count(&vm->bo_defer), 2);
 	KUNIT_ASSERT_EQ(test, llist_count(&vm->va_defer), 1);
 
-	drm_gpuvm_deferred_cleanup(vm);
+	drm_gpuvm_bo_deferred_cleanup(vm);
 	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->bo_defer));
 	KUNIT_EXPECT_TRUE(test, llist_empty(&vm->va_defer));
 	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
@@ -4900,7 +4938,7 @@ static void drm_test_gpuvm_deferred_cleanup_zombies(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gem_refs(free_obj), 1);
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
 
-	drm_gpuvm_deferred_cleanup(vm);
+	drm_gpuvm_bo_deferred_cleanup(vm);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 3);
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
 	drm_gpuvm_put(vm);
@@ -4934,6 +4972,104 @@ static void drm_test_gpuvm_bo_deferred_cleanup_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
 	KUNIT_EXPECT_EQ(test, priv->va_allocs + priv->va_frees, 0);
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A queued VA keeps its vm_bo on the VM's extobj list until the cleanup:
+ * drm_gpuvm_exec_lock() still locks the external GEM the VM no longer maps,
+ * and stops doing so once drm_gpuvm_bo_deferred_cleanup() ran.
+ */
+static void drm_test_gpuvm_unlink_defer_free_locks_until_cleanup(struct kunit *test)
+{
+	struct drm_gpuvm_exec vm_exec = {};
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *ext;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	ext = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, ext);
+	gpuvm_test_lock(test, vm, ext);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	gpuvm_test_unlock(test);
+	va = gpuvm_test_va_new(test, vm, TEST_VA_BASE, SZ_64K, ext);
+	gpuvm_test_va_link(test, va, vm_bo);
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	drm_gpuva_remove(va);
+	drm_gpuva_unlink_defer_free(va);
+
+	vm_exec.vm = vm;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock(&vm_exec), 0);
+	KUNIT_EXPECT_EQ_MSG(test, vm_exec.exec.num_objects, 2,
+			    "the queued VA's GEM is not locked");
+	KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(ext->resv));
+	drm_gpuvm_exec_unlock(&vm_exec);
+
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
+
+	memset(&vm_exec, 0, sizeof(vm_exec));
+	vm_exec.vm = vm;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock(&vm_exec), 0);
+	KUNIT_EXPECT_EQ(test, vm_exec.exec.num_objects, 1);
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(ext->resv));
+	drm_gpuvm_exec_unlock(&vm_exec);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * The functions documented for the dma-fence signalling path,
+ * drm_gpuvm_bo_put_deferred(), drm_gpuva_unlink_defer() and
+ * drm_gpuva_unlink_defer_free(), run inside a signalling section without a
+ * lockdep report, including when they drop a vm_bo's last reference.
+ */
+static void drm_test_gpuvm_deferred_signalling(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *put_bo, *unlink_bo, *free_bo;
+	struct drm_gem_object *obj[3];
+	struct drm_gpuva *unlink_va, *free_va;
+	struct drm_gpuvm *vm;
+	bool cookie;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_PROVE_LOCKING))
+		kunit_skip(test, "requires CONFIG_PROVE_LOCKING");
+	if (!debug_locks)
+		kunit_skip(test, "an earlier lockdep report turned lockdep off");
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	for (i = 0; i < ARRAY_SIZE(obj); i++)
+		obj[i] = gpuvm_test_gem_create(test, i == 1);
+	put_bo = gpuvm_test_bo_obtain(test, vm, obj[0]);
+	unlink_bo = gpuvm_test_bo_obtain(test, vm, obj[1]);
+	free_bo = gpuvm_test_bo_obtain(test, vm, obj[2]);
+	unlink_va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT,
+					 obj[1], 0);
+	gpuvm_test_va_link(test, unlink_va, unlink_bo);
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(unlink_bo));
+	free_va = gpuvm_test_va_new(test, vm, TEST_ADDR(1), TEST_UNIT, obj[2]);
+	gpuvm_test_va_link(test, free_va, free_bo);
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(free_bo));
+	drm_gpuva_remove(unlink_va);
+	drm_gpuva_remove(free_va);
+
+	cookie = dma_fence_begin_signalling();
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_bo_put_deferred(put_bo));
+	drm_gpuva_unlink_defer(unlink_va);
+	drm_gpuva_unlink_defer_free(free_va);
+	dma_fence_end_signalling(cookie);
+
+	KUNIT_EXPECT_TRUE_MSG(test, debug_locks,
+			      "lockdep reported a problem in the signalling path");
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
+
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 3);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
 	drm_gpuvm_put(vm);
 }
 
@@ -4992,7 +5128,7 @@ static int gpuvm_test_stress_cleanup(void *data)
 	struct gpuvm_test_stress *s = data;
 
 	while (!kthread_should_stop()) {
-		drm_gpuvm_deferred_cleanup(s->vm);
+		drm_gpuvm_bo_deferred_cleanup(s->vm);
 		s->cleanups++;
 		usleep_range(5, 20);
 	}
@@ -5003,7 +5139,7 @@ static int gpuvm_test_stress_cleanup(void *data)
 /*
  * Threads queueing mappings with drm_gpuva_unlink_defer_free() and dropping
  * vm_bo references with drm_gpuvm_bo_put_deferred(), concurrently with a
- * thread running drm_gpuvm_deferred_cleanup(), free every VA and vm_bo
+ * thread running drm_gpuvm_bo_deferred_cleanup(), free every VA and vm_bo
  * exactly once.
  */
 static void drm_test_gpuvm_deferred_cleanup_concurrent(struct kunit *test)
@@ -5065,7 +5201,7 @@ static void drm_test_gpuvm_deferred_cleanup_concurrent(struct kunit *test)
 	for (w = 0; w < STRESS_THREADS; w++)
 		wait_for_completion(&s->done[w]);
 	kthread_stop(cleaner);
-	drm_gpuvm_deferred_cleanup(s->vm);
+	drm_gpuvm_bo_deferred_cleanup(s->vm);
 
 	kunit_info(test, "%u threads x %u mappings, %u cleanups, %lld ms\n",
 		   STRESS_THREADS, STRESS_VAS, s->cleanups,
@@ -5075,7 +5211,7 @@ static void drm_test_gpuvm_deferred_cleanup_concurrent(struct kunit *test)
 			    "::va_free ran %u times for %u mappings",
 			    priv->va_frees, total);
 	KUNIT_EXPECT_EQ(test, priv->va_allocs, total);
-	KUNIT_EXPECT_EQ(test, priv->va_free_with_vm_bo, 0);
+	KUNIT_EXPECT_EQ(test, priv->va_free_with_vm_bo, total);
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, STRESS_OBJS,
 			    "::vm_bo_free ran %u times", priv->vm_bo_frees);
 	for (i = 0; i < STRESS_OBJS; i++)
@@ -5112,13 +5248,17 @@ static struct kunit_case drm_gpuvm_deferred_tests[] = {
 			 gpuvm_immediate_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_cleanup_shared_bo,
 			 gpuvm_immediate_gen_params),
-	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_cleanup_put_before_free,
+	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_cleanup_free_before_put,
 			 gpuvm_immediate_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_cleanup_bo_held,
 			 gpuvm_immediate_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_cleanup_zombies,
 			 gpuvm_immediate_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_deferred_cleanup_only,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_unlink_defer_free_locks_until_cleanup,
+			 gpuvm_immediate_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_deferred_signalling,
 			 gpuvm_immediate_gen_params),
 	KUNIT_CASE_PARAM_ATTR(drm_test_gpuvm_deferred_cleanup_concurrent,
 			      gpuvm_ref_gen_params, { .speed = KUNIT_SPEED_SLOW }),
@@ -5245,18 +5385,26 @@ static void drm_test_gpuvm_warn_obtain_locked_immediate(struct kunit *test)
 {
 	struct drm_gpuvm_bo *vm_bo = NULL;
 	struct drm_gem_object *obj;
+	unsigned int noreclaim;
 	struct drm_gpuvm *vm;
 
 	require_bug(test);
 	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
 	obj = gpuvm_test_gem_create(test, false);
 
-	gpuvm_test_lock(test, vm, obj);
+	/*
+	 * The misuse allocates under gpuva.lock, which the dma-fence
+	 * signalling path takes: keep that out of lockdep's view of reclaim,
+	 * or it reports the inversion and turns itself off for the boot.
+	 */
+	noreclaim = memalloc_noreclaim_save();
 	kunit_warning_suppress(test) {
+		gpuvm_test_lock(test, vm, obj);
 		vm_bo = drm_gpuvm_bo_obtain_locked(vm, obj);
+		gpuvm_test_unlock(test);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
 	}
-	gpuvm_test_unlock(test);
+	memalloc_noreclaim_restore(noreclaim);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vm_bo);
 	KUNIT_EXPECT_PTR_EQ(test, vm_bo->obj, obj);
@@ -5375,12 +5523,12 @@ static void drm_test_gpuvm_warn_unlink_defer_free_not_immediate(struct kunit *te
 	KUNIT_EXPECT_TRUE(test, list_empty(&vm_bo->list.gpuva));
 	KUNIT_EXPECT_PTR_EQ(test, va->vm_bo, vm_bo);
 
-	/* drm_gpuvm_deferred_cleanup() would WARN again, clean up here. */
+	/* drm_gpuvm_bo_deferred_cleanup() would WARN again, clean up here. */
 	queued = llist_del_all(&vm->va_defer);
-	KUNIT_EXPECT_PTR_EQ(test, queued, &va->defer);
+	KUNIT_EXPECT_PTR_EQ(test, queued, &va->rb.defer);
 	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, va->vm_bo));
 	va->vm_bo = NULL;
-	drm_gpuva_free(va);
+	drm_gpuva_free(vm, va);
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
 	drm_gpuvm_put(vm);
 }
@@ -5412,6 +5560,121 @@ static void drm_test_gpuvm_warn_put_with_queued_va(struct kunit *test)
 	gpuvm_test_va_release(priv, va);
 }
 
+/*
+ * Dropping the last driver reference with zombie vm_bos queued WARNs once,
+ * however many are queued. The zombies keep the VM alive, so a late
+ * drm_gpuvm_bo_deferred_cleanup() still frees them, and the VM with them.
+ */
+static void drm_test_gpuvm_warn_put_with_zombies(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gem_object *obj[2];
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	for (i = 0; i < ARRAY_SIZE(obj); i++) {
+		obj[i] = gpuvm_test_gem_create(test, false);
+		vm_bo = gpuvm_test_bo_obtain(test, vm, obj[i]);
+		KUNIT_ASSERT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	}
+	KUNIT_ASSERT_EQ(test, kref_read(&vm->kref), 1 + ARRAY_SIZE(obj));
+
+	kunit_warning_suppress(test) {
+		drm_gpuvm_put(vm);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_frees, 0,
+			    "VM freed under its queued vm_bos");
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), ARRAY_SIZE(obj));
+
+	/* Only the zombies hold the VM now. */
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, ARRAY_SIZE(obj));
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+	for (i = 0; i < ARRAY_SIZE(obj); i++)
+		KUNIT_EXPECT_EQ(test, gem_refs(obj[i]), 1);
+}
+
+/*
+ * Only the references of drm_gpuvm_init() and drm_gpuvm_get() are the
+ * driver's: dropping one of two with a zombie queued does not WARN, nor does
+ * dropping the last one while a live vm_bo holds the VM. The vm_bo's final
+ * put frees the VM.
+ */
+static void drm_test_gpuvm_put_driver_refs(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gem_object *obj, *zombie_obj;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gpuvm *vm;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+	zombie_obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_ASSERT_TRUE(test,
+			  drm_gpuvm_bo_put_deferred(gpuvm_test_bo_obtain(test, vm,
+									 zombie_obj)));
+	KUNIT_ASSERT_PTR_EQ(test, drm_gpuvm_get(vm), vm);
+
+	kunit_warning_suppress(test) {
+		drm_gpuvm_put(vm);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
+	}
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+
+	kunit_warning_suppress(test) {
+		drm_gpuvm_put(vm);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
+	}
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+}
+
+/*
+ * Dropping the last driver reference with a VA queued that holds its vm_bo
+ * WARNs once and leaves the VM alive; a late cleanup frees everything.
+ */
+static void drm_test_gpuvm_warn_put_with_queued_linked_va(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	require_bug(test);
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_new(test, vm, TEST_VA_BASE, SZ_64K, obj);
+	gpuvm_test_va_link(test, va, vm_bo);
+	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(vm_bo));
+	drm_gpuva_remove(va);
+	drm_gpuva_unlink_defer_free(va);
+
+	kunit_warning_suppress(test) {
+		drm_gpuvm_put(vm);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_frees, 0,
+			    "VM freed under its queued VA");
+
+	/* Only the queued VA's vm_bo holds the VM now. */
+	drm_gpuvm_bo_deferred_cleanup(vm);
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+}
+
 static struct kunit_case drm_gpuvm_warn_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_warn_init_overflow),
 	KUNIT_CASE(drm_test_gpuvm_warn_remove_kernel_node),
@@ -5420,9 +5683,12 @@ static struct kunit_case drm_gpuvm_warn_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_warn_obtain_locked_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_obtain_prealloc_not_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_put_deferred_not_immediate),
+	KUNIT_CASE(drm_test_gpuvm_warn_put_with_zombies),
+	KUNIT_CASE(drm_test_gpuvm_put_driver_refs),
 	KUNIT_CASE(drm_test_gpuvm_warn_unlink_defer_not_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_unlink_defer_free_not_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_put_with_queued_va),
+	KUNIT_CASE(drm_test_gpuvm_warn_put_with_queued_linked_va),
 	{}
 };
 

@@ -3,9 +3,13 @@
 
 FAKE_KUNIT selects the outcome: ok, splat, skip or builderror.  Each call
 is recorded by the tree's scripts/fixture-record; build and run write the
-build directory's .config (the options of the kunitconfigs) and linux."""
+build directory's .config (the options of the kunitconfigs) and linux.
+FAKE_BUILD names a directory whose files (a stand-in kernel, System.map,
+.config) the build puts into the build directory; FAKE_TEST_LOG a kernel
+log that the run writes as its test.log."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -39,8 +43,9 @@ if sys.argv[1] in ('run', 'build'):
                     path = os.path.join(path, '.kunitconfig')
                 with open(path) as f:
                     out.writelines(l for l in f if l.startswith('CONFIG_'))
+    if os.environ.get('FAKE_BUILD'):
+        shutil.copytree(os.environ['FAKE_BUILD'], build_dir, dirs_exist_ok=True)
 if sys.argv[1] == 'build':
-    print('[00:00:01] Elapsed time: 1.0s total, 0.1s configuring, 0.9s building')
     sys.exit(0)
 
 
@@ -64,11 +69,13 @@ tree = {'name': 'KUnit Test Group', 'test_cases': [], 'sub_groups': [
 if '--json' in opts:
     with open(opts['--json'], 'w') as f:
         json.dump(tree, f)
-with open(os.path.join(build_dir, 'test.log'), 'w') as f:
-    f.write('[    0.100000] KTAP version 1\n')
-    if mode == 'splat':
-        f.write('[    0.200000] ==================================================================\n')
-        f.write('[    0.200001] BUG: KASAN: slab-use-after-free in drm_gpuvm_bo_put+0x10/0x20\n')
-    f.write('[    0.300000] # Totals: pass:5 fail:0 skip:0 total:5\n')
+if os.environ.get('FAKE_TEST_LOG'):
+    shutil.copy(os.environ['FAKE_TEST_LOG'], os.path.join(build_dir, 'test.log'))
+else:
+    with open(os.path.join(build_dir, 'test.log'), 'w') as f:
+        f.write('[    0.100000] KTAP version 1\n')
+        if mode == 'splat':
+            f.write('[    0.200000] ==================================================================\n')
+            f.write('[    0.200001] BUG: KASAN: slab-use-after-free in drm_gpuvm_bo_put+0x10/0x20\n')
+        f.write('[    0.300000] # Totals: pass:5 fail:0 skip:0 total:5\n')
 print('[00:00:01] Testing complete.')
-print('[00:00:01] Elapsed time: 1.0s total, 0.1s configuring, 0.8s building, 0.1s running')

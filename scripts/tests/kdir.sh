@@ -152,7 +152,7 @@ t_kdir_checks_need_applied() {
 		run_script "$s"
 		expect_error "the series is not applied on KDIR=.* at BASE=fixture-base .*run make apply first"
 	done
-	run_script send-dry.sh "$T/mails"
+	SIGNOFF=none run_script send-dry.sh "$T/mails"
 	expect_error "the series is not applied on KDIR=.* at BASE=fixture-base .*run make apply first"
 	run_script checkpatch.sh "$T/top/patches/0001-drm-gpuvm-set-b.patch"
 	expect_error "no scripts/checkpatch.pl in .* run make apply first"
@@ -278,12 +278,17 @@ t_kdir_ci_drm() {
 # make send-dry and the b4 round trip follow KDIR: b4 enrolls the KDIR
 # clone on BASE, and its mails give the applied tree again on BASE.
 t_kdir_send_dry_b4() {
+	local b4head
 	kdir_fixture
 	kdir_apply
-	run_script send-dry.sh "$T/mails"
+	SIGNOFF=none run_script send-dry.sh "$T/mails"
 	[ "$rc" = 0 ] || fail "send-dry: $err"
 	grep -q '^To: Fixture Maintainer' <<<"$out" || fail "send-dry: $out"
-	ran b4 "$APPLIED" "prep -e $FIX_BASE"
+	# b4 enrolls, on BASE, send-dry's branch: the applied series, re-signed.
+	b4head=$(sed -n "s|^b4 top=$TREE common=$TREE/.git head=\([0-9a-f]*\) .* args=prep -e $FIX_BASE\$|\1|p" "$T/calls.log")
+	[ -n "$b4head" ] || fail "b4 was not enrolled in $TREE on BASE: $(grep '^b4 ' "$T/calls.log")"
+	[ "$(git -C "$TREE" rev-parse "$b4head^{tree}")" = "$(git -C "$TREE" rev-parse "$APPLIED^{tree}")" ] ||
+		fail "b4's branch is not the applied series"
 	grep -q "^From: test" "$T/mails/0001-drm-gpuvm-set-b.eml" || fail "no mail"
 	run_script check-b4-roundtrip.sh
 	[ "$rc" = 0 ] || fail "b4 round trip: $err"
@@ -331,7 +336,11 @@ t_kdir_make_check() {
 	out=$(CACHE=$T/cache "$T/top/scripts/check.sh" --no-kunit 2>&1)
 	rc=$?
 	[ "$rc" = 0 ] || fail "make check failed: $out"
-	grep -q '^12 passed, 0 failed$' <<<"$out" || fail "bad count: $out"
+	grep -q '^[0-9]* passed, 0 failed$' <<<"$out" || fail "bad count: $out"
+	for c in apply/git-am apply/quilt drift rust/ops-fields b4/round-trip checkpatch/codespell-live \
+		kernel-doc sparse+W=1 coccicheck checkpatch/0001 checkpatch/0002; do
+		grep -q "^PASS $c " <<<"$out" || fail "$c did not pass: $out"
+	done
 	grep -q '^PASS rust/ops-fields .* name all 2 C fields' <<<"$out" || fail "Rust check not on the applied KDIR tree: $out"
 	grep -q '^PASS checkpatch/codespell-live ' <<<"$out" || fail "codespell: $out"
 	APPLIED=$(git -C "$TREE" rev-parse applied)

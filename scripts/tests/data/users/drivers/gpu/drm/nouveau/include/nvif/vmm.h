@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: MIT */
+#include <drm/drm_gpuvm.h>

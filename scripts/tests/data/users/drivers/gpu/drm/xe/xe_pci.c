@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+#include "xe_pci.h"
+/* #include <drm/drm_gpuvm.h> */
