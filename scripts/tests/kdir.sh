@@ -271,7 +271,7 @@ t_kdir_ci_drm() {
 	run_script ci-drm.sh x86_64
 	[ "$rc" = 0 ] || fail "ci-drm: $out $err"
 	grep -q '^PASS x86_64: ' <<<"$out" || fail "ci-drm: $out"
-	ran kunit.py "$(git -C "$TREE" rev-parse applied)" 'qemu_config'
+	ran kunit.py "$(git -C "$TREE" rev-parse applied)" "qemu_config.* --build_dir=$T/cache/build/ci-x86_64-${TREE##*/} "
 	untouched
 }
 
