@@ -43,7 +43,7 @@ export: deps
 	@$(S)/export.sh $(WORK) .
 
 ## create the work branch (the series as commits) to edit
-work: base
+work: deps
 	@$(S)/make-work.sh $(WORK)
 
 ## gcov of drm_gpuvm.c under the drm_gpuvm suite (lcov + HTML)

@@ -8,7 +8,7 @@
 #               that the last patch adds to drm_gpuvm.c)
 #   unchanged   `make` again with nothing changed
 #   kunit.py    `kunit.py run` on the same applied tree, with the same
-#               kunitconfigs (drivers/gpu/drm/tests + kunit/debug.config),
+#               kunitconfigs (drivers/gpu/drm/tests + lib.sh's KUNIT_FRAGMENTS),
 #               in an empty build directory, without ccache: what a
 #               developer would type by hand
 #
@@ -87,9 +87,9 @@ none=$(timed unchanged pmake)
 
 note "4/4 kunit.py run, cold, without ccache, on the same tree"
 tree=$DIR/cache/linux
+kunit_build_args --no-ccache "${KUNIT_FRAGMENTS[@]}"
 kunit_cold=$(cd "$tree" && timed kunit env -u CCACHE_DIR python3 tools/testing/kunit/kunit.py run \
-	--arch=um --build_dir="$DIR/kunit-build" --kunitconfig=drivers/gpu/drm/tests \
-	--kunitconfig="$TOP/kunit/debug.config" --jobs="$(nproc)")
+	"${KUNIT_BUILD[@]}" --build_dir="$DIR/kunit-build")
 
 awk -v cold="$cold" -v fetch="${fetch:-0}" -v warm="$warm" -v none="$none" -v k="$kunit_cold" \
 	-v cpus="$(nproc)" 'BEGIN {

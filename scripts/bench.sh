@@ -4,9 +4,10 @@
 #
 # The suite is tests/bench/drm_gpuvm_bench.c (its top comment says what it
 # measures).  It is never part of the series: this script copies it into
-# drivers/gpu/drm/tests/ of two detached worktrees of the base repository,
-# $CACHE/bench-base (the base) and $CACHE/bench-patched (branch "applied",
-# after prepare-tree.sh and apply.sh), adds it to that directory's Makefile
+# drivers/gpu/drm/tests/ of two detached worktrees of the tree (lib.sh:
+# tree_dir; with KDIR, the KDIR clone), $CACHE/bench-base (its base,
+# tree_base) and $CACHE/bench-patched (branch "applied", after
+# prepare-tree.sh and apply.sh), adds it to that directory's Makefile
 # and makes DRM_KUNIT_TEST select DRM_GPUVM, in those worktrees only.  Only
 # the patched worktree compiles it with -DGPUVM_BENCH_PATCHED, plus one
 # define per feature its drm_gpuvm.h declares, so the patched-only
@@ -38,8 +39,10 @@ RUNS=${BENCH_RUNS:-5}
 CPU=${BENCH_CPU:-0}
 KERNELS="base patched"
 
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+# The worktree and the build directory of KERNEL (base or patched), the
+# tree's own (lib.sh: tree_scratch, tree_build).
+bench_wt() { tree_scratch "bench-$1"; }
+bench_bdir() { tree_build "bench-$1"; }
 
 # write_file FILE: write stdin to FILE unless FILE holds that already, so
 # that an unchanged worktree keeps its time stamps and is not rebuilt.
@@ -51,31 +54,15 @@ write_file() {
 	rm -f "$tmp"
 }
 
-# setup_worktree KERNEL REV: $CACHE/bench-KERNEL is a detached worktree of
-# $tree at REV carrying the bench suite; prints its directory.
+# setup_worktree KERNEL REV: bench_wt KERNEL is a detached worktree of the
+# tree at REV carrying the bench suite; prints its directory.
 setup_worktree() {
-	local kernel=$1 rev=$2 wt=$CACHE/bench-$1 common dirty defs kconf h
+	local kernel=$1 rev=$2 wt defs kconf h
 	local tests=drivers/gpu/drm/tests kdebug=drivers/gpu/drm/Kconfig.debug
 
-	common=$(git -C "$tree" rev-parse --path-format=absolute --git-common-dir)
-	if [ -e "$wt" ] &&
-		[ "$(git -C "$wt" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)" != "$common" ]; then
-		# Left over from another tree (KDIR) or broken: make it again.
-		rm -rf "$wt"
-	fi
-	if [ ! -e "$wt" ]; then
-		need_space "$CACHE" 4096 "the $kernel worktree and its build"
-		git -C "$tree" worktree prune
-		git -C "$tree" worktree add -q --detach "$wt" "$rev" >&2 ||
-			die "cannot create the worktree $wt at $rev"
-	fi
-
+	wt=$(bench_wt "$kernel")
 	# Only the files below may differ from REV; anything else is reset.
-	dirty=$(git -C "$wt" status --porcelain -uno -- . ":!$tests/Makefile" ":!$kdebug")
-	if [ "$(git -C "$wt" rev-parse HEAD)" != "$rev" ] || [ -n "$dirty" ]; then
-		git -C "$wt" checkout -q -f --detach "$rev" ||
-			die "cannot check out $rev in $wt"
-	fi
+	worktree_at "$wt" "$rev" "$tests/Makefile" "$kdebug"
 
 	cmp -s "$BENCH_SRC" "$wt/$tests/drm_gpuvm_bench.c" ||
 		cp "$BENCH_SRC" "$wt/$tests/drm_gpuvm_bench.c"
@@ -113,25 +100,24 @@ setup_worktree() {
 	printf '%s\n' "$wt"
 }
 
-# build KERNEL: build the UML KUnit kernel of $CACHE/bench-KERNEL.
+# build KERNEL: build the UML KUnit kernel of bench_wt KERNEL.
 build() {
-	local kernel=$1 wt=$CACHE/bench-$1 bdir=$BUILD_ROOT/bench-$1 log=$OUT/build-$1.log stamp
-	stamp=$({
-		git -C "$wt" rev-parse 'HEAD^{tree}'
-		cat "$wt/drivers/gpu/drm/tests/Makefile" "$wt/drivers/gpu/drm/Kconfig.debug" \
-			"$wt/drivers/gpu/drm/tests/drm_gpuvm_bench.c" "$wt/drivers/gpu/drm/tests/.kunitconfig" "$FRAG"
-		echo "$cc"
-	} | sha1sum | cut -c1-40)
-	if [ -x "$bdir/linux" ] && [ "$(cat "$bdir/.bench-stamp" 2>/dev/null)" = "$stamp" ]; then
+	local kernel=$1 wt bdir log=$OUT/build-$1.log stamp
+	wt=$(bench_wt "$kernel")
+	bdir=$(bench_bdir "$kernel")
+	kunit_build_args "$FRAG"
+	# The Makefile and Kconfig.debug edits are uncommitted changes of the
+	# worktree; the suite is a file git does not track there.
+	stamp=$(kunit_stamp "$wt" "$wt/drivers/gpu/drm/tests/drm_gpuvm_bench.c")
+	if [ -x "$bdir/linux" ] && stamp_matches "$bdir/.bench-stamp" "$stamp"; then
 		note "$kernel kernel unchanged: not rebuilt ($bdir)"
 		return
 	fi
 	rm -f "$bdir/.bench-stamp"
 	mkdir -p "$bdir"
 	note "building the $kernel kernel in $bdir (log: $log)"
-	(cd "$wt" && with_build_lock python3 tools/testing/kunit/kunit.py build --arch=um \
-		--build_dir="$bdir" --kunitconfig=drivers/gpu/drm/tests --kunitconfig="$FRAG" \
-		--make_options "CC=$cc" --jobs="$(nproc)") >"$log" 2>&1 ||
+	(cd "$wt" && with_build_lock python3 tools/testing/kunit/kunit.py build "${KUNIT_BUILD[@]}" \
+		--build_dir="$bdir") >"$log" 2>&1 ||
 		die "$kernel kernel: build failed: $(kunit_first_error "$log" | grep . || tail -n 1 "$log") (full log: $log)"
 	[ -x "$bdir/linux" ] || die "$kernel kernel: kunit.py built no $bdir/linux (log: $log)"
 	echo "$stamp" >"$bdir/.bench-stamp"
@@ -142,10 +128,10 @@ run_all() {
 	local i kernel bdir
 	for i in $(seq 1 "$RUNS"); do
 		for kernel in $KERNELS; do
-			bdir=$BUILD_ROOT/bench-$kernel
+			bdir=$(bench_bdir "$kernel")
 			note "run $i/$RUNS: $kernel"
 			rm -f "$bdir/test.log"
-			(cd "$CACHE/bench-$kernel" && taskset -c "$CPU" python3 tools/testing/kunit/kunit.py exec \
+			(cd "$(bench_wt "$kernel")" && taskset -c "$CPU" python3 tools/testing/kunit/kunit.py exec \
 				--build_dir="$bdir" 'drm_gpuvm_bench*') >"$OUT/logs/$kernel-$i.out" 2>&1 ||
 				die "$kernel kernel, run $i: the bench suite failed or crashed (see $OUT/logs/$kernel-$i.out)"
 			[ -f "$bdir/test.log" ] || die "$kernel kernel, run $i: no kernel log $bdir/test.log"
@@ -164,13 +150,7 @@ command -v gnuplot >/dev/null || die "gnuplot is not installed (apt-get install 
 
 t0=$SECONDS
 tree=$("$TOP/scripts/prepare-tree.sh")
-if [ -n "${KDIR:-}" ]; then
-	base=$(git -C "$KDIR" rev-parse -q --verify "${BASE:-HEAD}^{commit}") ||
-		die "BASE=${BASE:-HEAD} does not exist in KDIR=$KDIR"
-else
-	base=$(git -C "$tree" rev-parse -q --verify "${BASE:-$BASE_TAG}^{commit}") ||
-		die "BASE=${BASE:-$BASE_TAG} does not exist in $tree"
-fi
+base=$(tree_base)
 if [ -n "${BENCH_PATCHED:-}" ]; then
 	patched=$(git -C "$tree" rev-parse -q --verify "$BENCH_PATCHED^{commit}") ||
 		die "BENCH_PATCHED=$BENCH_PATCHED does not exist in $tree"
@@ -185,11 +165,11 @@ mkdir -p "$OUT" "$BUILD_ROOT"
 need_space "$BUILD_ROOT" 1024 "the bench builds"
 setup_worktree base "$base" >/dev/null
 setup_worktree patched "$patched" >/dev/null
-defs=$(sed -n 's/^CFLAGS_drm_gpuvm_bench.o +=//p' "$CACHE/bench-patched/drivers/gpu/drm/tests/Makefile")
+defs=$(sed -n 's/^CFLAGS_drm_gpuvm_bench.o +=//p' "$(bench_wt patched)/drivers/gpu/drm/tests/Makefile")
 note "base:    $(git -C "$tree" log -1 --format='%h %s' "$base")"
 note "patched: $(git -C "$tree" log -1 --format='%h %s' "$patched") (bench defines:$defs)"
 if [ "${1:-}" = --prepare ]; then
-	echo "$CACHE/bench-base $CACHE/bench-patched"
+	echo "$(bench_wt base) $(bench_wt patched)"
 	exit 0
 fi
 

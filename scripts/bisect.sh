@@ -6,26 +6,26 @@
 
 tree=$("$TOP/scripts/prepare-tree.sh")
 "$TOP/scripts/apply.sh" "$tree"
-cd "$tree"
-n=$(git rev-list --count "$BASE_TAG..applied")
+need_applied
+cd "$TREE" || die "cannot enter $TREE"
+n=$(git rev-list --count "$BASE_REV..$APPLIED_REV")
 bdir=$(build_dir)
-trap 'git -C "$tree" checkout -q applied' EXIT
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+trap 'git -C "$TREE" checkout -q applied' EXIT
+cc=$(kernel_cc)
 failed=0
 for k in $(seq 1 "$n"); do
-	rev=$(git rev-parse "applied~$((n - k))")
+	rev=$(git rev-parse "$APPLIED_REV~$((n - k))")
 	subject=$(git log -1 --format=%s "$rev")
 	git checkout -q --detach "$rev"
 	# kunit.sh configures and builds the kernel; then W=1 on the touched objects.
 	log=$RESULTS/bisect-$k
 	mkdir -p "$log"
-	if ! RESULTS=$log "$TOP/scripts/kunit.sh" "$tree" 2>"$log/err"; then
+	if ! RESULTS=$log "$TOP/scripts/kunit.sh" "$TREE" 2>"$log/err"; then
 		echo "FAIL $k/$n $subject: $(grep -m1 '^error' "$log/err")"
 		failed=$((failed + 1))
 		continue
 	fi
-	objs=$(git diff --name-only "$BASE_TAG" "$rev" -- '*.c' | sed 's/\.c$/.o/') ||
+	objs=$(git diff --name-only "$BASE_REV" "$rev" -- '*.c' | sed 's/\.c$/.o/') ||
 		die "cannot list the .c files that $k/$n changes"
 	# shellcheck disable=SC2086
 	with_build_lock make -s ARCH=um O="$bdir" W=1 CC="$cc" -j"$(nproc)" $objs >"$log/w1.log" 2>&1 || true

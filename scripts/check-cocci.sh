@@ -1,20 +1,16 @@
 #!/usr/bin/env bash
 # coccicheck (Debian's coccinelle, MODE=report) on the .c files the series
-# touches, one file at a time, in the $CACHE/static worktree at the applied
-# series.  The 7.3 Makefile rejects CHECK=scripts/coccicheck (it is not
-# sparse), so scripts/coccicheck is run the way C=2 would run it.  Any
-# finding fails.
+# touches, one file at a time, in the static worktree of the tree (see
+# check-static.sh) at the applied series.  The 7.3 Makefile rejects
+# CHECK=scripts/coccicheck (it is not sparse), so scripts/coccicheck is run
+# the way C=2 would run it.  Any finding fails.
 . "$(dirname "$0")/lib.sh"
 
 command -v spatch >/dev/null || die "spatch is not installed (apt-get install coccinelle ocaml-nox)"
-git -C "$BASE_REPO" rev-parse -q --verify applied >/dev/null || die "no applied branch: run make first"
-wt=$CACHE/static
-if [ ! -d "$wt" ]; then
-	git -C "$BASE_REPO" worktree prune
-	git -C "$BASE_REPO" worktree add -q --detach "$wt" applied
-fi
-git -C "$wt" checkout -q -f --detach "$(git -C "$BASE_REPO" rev-parse applied)"
-mapfile -t files < <(git -C "$BASE_REPO" diff --name-only "$BASE_TAG" applied -- '*.c')
+need_applied
+wt=$(tree_scratch static)
+worktree_at "$wt" "$APPLIED_REV"
+mapfile -t files < <(git -C "$TREE" diff --name-only "$BASE_REV" "$APPLIED_REV" -- '*.c')
 mkdir -p "$RESULTS/static"
 log=$RESULTS/static/cocci.log
 : >"$log"
@@ -23,7 +19,7 @@ for f in "${files[@]}"; do
 		die "coccicheck failed on $f: $(grep -v '^/usr/bin/spatch' "$log" | tail -n 1) (log: $log)"
 	grep -q -- "--cocci-file .* $f\$" "$log" || die "coccicheck ran no semantic patch on $f (log: $log)"
 done
-git -C "$wt" checkout -q -f --detach "$BASE_TAG"
+worktree_at "$wt" "$BASE_REV"
 findings=$(grep -E '^[^ ]+\.c:[0-9]+:[0-9]+-[0-9]+: ' "$log" || true)
 if [ -n "$findings" ]; then
 	printf '%s\n' "$findings" | head -n 20

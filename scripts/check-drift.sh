@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # patches/, series and tests/drm_gpuvm_test.c are exactly what the series
-# produces: export the applied branch again and compare byte for byte.
+# produces: apply the series on gpuvm-base in a scratch clone of the
+# embedded base, export it again and compare byte for byte.  On the
+# embedded base whatever KDIR says (lib.sh: KDIR_TARGET): the patches'
+# base-commit: and the series' "# base:" line name it.
 . "$(dirname "$0")/lib.sh"
 
+embedded_base_only "check drift"
+check_series
+"$TOP/scripts/prepare-tree.sh" >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$BASE_REPO" rev-parse -q --verify applied >/dev/null || die "no applied branch: run make first"
-"$TOP/scripts/export.sh" applied "$tmp" >/dev/null
+sparse_clone "$BASE_REPO" "$tmp/clone" "$BASE_TAG"
+am_series "$tmp/clone" || exit 1
+"$TOP/scripts/export.sh" --repo "$tmp/clone" HEAD "$tmp" >/dev/null
 rc=0
 diff -r -u "$TOP/patches" "$tmp/patches" | head -n 40 || rc=1
 diff -u "$TOP/series" "$tmp/series" || rc=1

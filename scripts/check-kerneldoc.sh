@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# scripts/kernel-doc -Wall on the files the series touches: no file may have
-# more warnings with the series than on the base.  Prints both counts.
+# scripts/kernel-doc -Wall (the tree's own) on the files the series
+# touches: no file may have more warnings with the series than on the base
+# of the tree (lib.sh: tree_base).  Prints both counts.
 . "$(dirname "$0")/lib.sh"
 
-cd "$BASE_REPO"
-git rev-parse -q --verify applied >/dev/null || die "no applied branch: run make first"
+need_applied
+cd "$TREE" || die "cannot enter $TREE"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 count() { # REV FILE
@@ -18,9 +19,9 @@ count() { # REV FILE
 }
 bad=0
 printf '%-45s %6s %8s\n' file base patched
-for f in $(git diff --name-only "$BASE_TAG" applied -- '*.c' '*.h'); do
-	b=$(count "$BASE_TAG" "$f")
-	p=$(count applied "$f")
+for f in $(git diff --name-only "$BASE_REV" "$APPLIED_REV" -- '*.c' '*.h'); do
+	b=$(count "$BASE_REV" "$f")
+	p=$(count "$APPLIED_REV" "$f")
 	printf '%-45s %6s %8s\n' "$f" "$b" "$p"
 	[ "$p" -le "$b" ] || bad=$((bad + 1))
 done

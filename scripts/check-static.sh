@@ -1,33 +1,32 @@
 #!/usr/bin/env bash
 # sparse (C=2, with a sparse the 7.3 Makefile accepts) and W=1 on the .c
-# files the series touches, on the base and with the series, in a worktree
-# of their own ($CACHE/static) so that the KUnit tree is not disturbed.
+# files the series touches, on the base of the tree (lib.sh: tree_base) and
+# with the series, in a worktree of their own ($CACHE/static, or next to a
+# KDIR clone) so that the KUnit tree is not disturbed.
 # No file may have more warnings with the series than on the base, and the
 # check fails if sparse did not actually run.
 . "$(dirname "$0")/lib.sh"
 
+need_applied
 sparse=$("$TOP/scripts/fetch-sparse.sh")
-sh "$BASE_REPO/scripts/checker-valid.sh" "$sparse" | grep -q 1 ||
+sh "$TREE/scripts/checker-valid.sh" "$sparse" | grep -q 1 ||
 	die "$sparse fails scripts/checker-valid.sh: the build would skip it silently"
-git -C "$BASE_REPO" rev-parse -q --verify applied >/dev/null || die "no applied branch: run make first"
 config=$(build_dir)/.config
 [ -f "$config" ] || die "no KUnit .config in $(build_dir): run make first"
-wt=$CACHE/static
-bdir=$BUILD_ROOT/static
-if [ ! -d "$wt" ]; then
-	git -C "$BASE_REPO" worktree prune
-	git -C "$BASE_REPO" worktree add -q --detach "$wt" "$BASE_TAG"
-fi
+wt=$(tree_scratch static)
+bdir=$(tree_build static)
+worktree_at "$wt" "$BASE_REV"
 mkdir -p "$bdir" "$RESULTS/static"
 cp "$config" "$bdir/.config"
-mapfile -t files < <(git -C "$BASE_REPO" diff --name-only "$BASE_TAG" applied -- '*.c')
-headers=$(git -C "$BASE_REPO" diff --name-only "$BASE_TAG" applied -- '*.h')
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+mapfile -t files < <(git -C "$TREE" diff --name-only "$BASE_REV" "$APPLIED_REV" -- '*.c')
+headers=$(git -C "$TREE" diff --name-only "$BASE_REV" "$APPLIED_REV" -- '*.h')
+cc=$(kernel_cc)
 
 declare -A count
-for rev in "$BASE_TAG" applied; do
-	git -C "$wt" checkout -q -f --detach "$(git -C "$BASE_REPO" rev-parse "$rev")"
+for rev in base applied; do
+	commit=$BASE_REV
+	[ $rev = base ] || commit=$APPLIED_REV
+	worktree_at "$wt" "$commit"
 	objs=()
 	for f in "${files[@]}"; do
 		[ -f "$wt/$f" ] && objs+=("${f%.c}.o")
@@ -46,12 +45,12 @@ for rev in "$BASE_TAG" applied; do
 		count[$rev:$f]=$(grep -c "$f:[0-9]*:[0-9]*: \(warning\|error\)" "$log" || true)
 	done
 done
-git -C "$wt" checkout -q -f --detach "$BASE_TAG"
+worktree_at "$wt" "$BASE_REV"
 
 bad=0
 printf '%-45s %6s %8s   (sparse + W=1 warnings)\n' file base patched
 for f in "${files[@]}" $headers; do
-	b=${count[$BASE_TAG:$f]}
+	b=${count[base:$f]}
 	p=${count[applied:$f]}
 	printf '%-45s %6s %8s\n' "$f" "$b" "$p"
 	[ "$p" -le "$b" ] || bad=$((bad + 1))

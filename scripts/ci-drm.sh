@@ -15,30 +15,30 @@ for c in clang-$ver ld.lld-$ver qemu-system-x86_64 qemu-system-aarch64 qemu-syst
 done
 tree=$("$TOP/scripts/prepare-tree.sh")
 "$TOP/scripts/apply.sh" "$tree"
-cd "$tree"
+cd "$tree" || die "cannot enter $tree"
 export PATH=$TOP/ci/bin:$PATH
-cc="clang-$ver"
-command -v ccache >/dev/null 2>&1 && cc="ccache clang-$ver"
+cc=$(kernel_cc "clang-$ver")
 failed=0
 archs=${*:-x86_64 arm64 arm}
 for arch in $archs; do
 	out=$RESULTS/ci-$arch
+	bdir=$(tree_build "ci-$arch")
 	mkdir -p "$out"
 	# A result of an earlier run must not pass this one.
-	rm -f "$out/kunit.json" "$BUILD_ROOT/ci-$arch/test.log"
+	rm -f "$out/kunit.json" "$bdir/test.log"
 	sel=(--arch="$arch")
 	[ "$arch" = x86_64 ] && sel=(--qemu_config="$TOP/ci/qemu/x86_64.py")
 	t0=$SECONDS
 	rc=0
 	with_build_lock python3 tools/testing/kunit/kunit.py run "${sel[@]}" \
-		--build_dir="$BUILD_ROOT/ci-$arch" --make_options "LLVM=-$ver" --make_options "CC=$cc" \
+		--build_dir="$bdir" --make_options "LLVM=-$ver" --make_options "CC=$cc" \
 		--kunitconfig=drivers/gpu/drm/tests --jobs="$(nproc)" --timeout=900 \
 		--json="$out/kunit.json" >"$out/kunit.out" 2>&1 || rc=$?
 	# kunit.py prints no build time when it stopped before or during the
 	# build: then the FAIL line below names why.
 	build=$(grep -o '[0-9.]*s building' "$out/kunit.out" | tail -n 1 || true)
 	line=
-	if [ -f "$out/kunit.json" ] && line=$("$TOP/scripts/summary.py" "$out/kunit.json" "$BUILD_ROOT/ci-$arch/test.log" --require-gpuvm --known "$TOP/kunit/upstream-splats" | grep '^RESULT'); then
+	if [ -f "$out/kunit.json" ] && line=$("$TOP/scripts/summary.py" "$out/kunit.json" "$bdir/test.log" --require-gpuvm --known "$TOP/kunit/upstream-splats" | grep '^RESULT'); then
 		echo "PASS $arch: ${line#RESULT: }; ${build:-no build time} ($((SECONDS - t0)) s in all)"
 	else
 		failed=$((failed + 1))

@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Regenerate patches/, series and tests/drm_gpuvm_test.c from the commits
-# gpuvm-base..REV of the embedded base repository.
+# gpuvm-base..REV of the embedded base repository (or of REPO, a clone of
+# it), whatever KDIR says (lib.sh: KDIR_TARGET).
 #
-# usage: export.sh REV OUTDIR
+# usage: export.sh [--repo REPO] REV OUTDIR
 # The output depends only on the commits: zero From hashes, no signature,
 # fixed abbreviation, no user configuration.
 . "$(dirname "$0")/lib.sh"
 
-rev=${1:?usage: export.sh REV OUTDIR}
-out=${2:?usage: export.sh REV OUTDIR}
+embedded_base_only export
 repo=$BASE_REPO
+if [ "${1:-}" = --repo ]; then
+	repo=${2:?usage: export.sh [--repo REPO] REV OUTDIR}
+	shift 2
+fi
+rev=${1:?usage: export.sh [--repo REPO] REV OUTDIR}
+out=${2:?usage: export.sh [--repo REPO] REV OUTDIR}
 TEST=drivers/gpu/drm/tests/drm_gpuvm_test.c
 
+git -C "$repo" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 ||
+	die "no embedded base tree in $repo (make base fetches it)"
 git -C "$repo" rev-parse -q --verify "$rev^{commit}" >/dev/null ||
 	die "$rev does not exist in $repo (make work creates the work branch)"
 base=$(git -C "$repo" rev-parse "$BASE_TAG^{commit}")

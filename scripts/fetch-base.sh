@@ -4,13 +4,13 @@
 # repository whose first commit is the pristine source, tagged gpuvm-base.
 #
 # The package index comes from a private sources list, state and cache
-# directory under $CACHE/apt, built from the Debian mirror URI that the
-# system's apt configuration already uses.  /etc/apt is never written.
+# directory under $CACHE/apt (lib.sh: private_apt), built from the Debian
+# mirror URI that the system's apt configuration already uses
+# (debian_mirror).  /etc/apt is never written.
 . "$(dirname "$0")/lib.sh"
 
 PKG=linux-source-7.3
 SUITE=trixie-backports
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 if git -C "$BASE_REPO" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1; then
 	exit 0
@@ -19,41 +19,23 @@ fi
 ensure_cache
 need_space "$CACHE" 4096 "the base tree (download, unpack and git import)"
 
-# The Debian archive the system already uses: the URI serving the release
-# named after this system's codename (not -security, not a third party).
-mirror=${DEBIAN_MIRROR:-}
-if [ -z "$mirror" ]; then
-	codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
-	mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
-		awk -v c="$codename" '$1 == c { print $2; exit }' || true)
-	[ -n "$mirror" ] ||
-		die "no Debian mirror for '$codename' in the system's apt sources (set DEBIAN_MIRROR=)"
-fi
-
+mirror=$(debian_mirror)
 apt_dir=$CACHE/apt
-rm -rf "$apt_dir"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/etc/parts" "$apt_dir/debs"
-printf 'deb [signed-by=%s] %s %s main\n' "$KEYRING" "$mirror" "$SUITE" >"$apt_dir/etc/sources.list"
-apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/etc/sources.list"
-	-o "Dir::Etc::sourceparts=$apt_dir/etc/parts"
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::Cache=$apt_dir/cache"
-	-o "Dir::State::status=/dev/null"
-	-o "APT::Sandbox::User=root"
-	-q)
+private_apt "$apt_dir" deb "$mirror" "$SUITE"
+mkdir -p "$apt_dir/debs"
 
 note "fetching the $SUITE index from $mirror"
 log=$apt_dir/apt.log
-apt-get "${apt_opts[@]}" update >"$log" 2>&1 ||
+apt-get "${APT_OPTS[@]}" update >"$log" 2>&1 ||
 	die "Debian download failed: apt-get update of $mirror $SUITE: $(grep -m1 -E '^(E|Err):' "$log" || tail -n1 "$log")"
 
-version=$(apt-cache "${apt_opts[@]}" show "$PKG" 2>/dev/null |
+version=$(apt-cache "${APT_OPTS[@]}" show "$PKG" 2>/dev/null |
 	awk '/^Version: / { print $2 }' | sort -V | tail -n 1 || true)
 [ -n "$version" ] ||
 	die "the Debian archive $mirror $SUITE has no $PKG"
 
 note "downloading $PKG $version"
-(cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" download "$PKG=$version") >>"$log" 2>&1 ||
+(cd "$apt_dir/debs" && apt-get "${APT_OPTS[@]}" download "$PKG=$version") >>"$log" 2>&1 ||
 	die "Debian download failed: $PKG $version from $mirror: $(grep -m1 -E '^(E|Err):' "$log" || tail -n1 "$log")"
 deb=$(ls "$apt_dir"/debs/"${PKG}"_*.deb 2>/dev/null | head -n 1 || true)
 [ -n "$deb" ] || die "Debian download failed: no $PKG .deb in $apt_dir/debs"

@@ -4,24 +4,19 @@
 # labels of drm_gpuva_sm_step() back in their upstream order, a change
 # that is never committed), runs scripts/kmemleak.sh on it and expects it
 # to fail at the kmemdup() of the next op, with the unmap copies leaked.
-# The tree is restored afterwards and the build directory marked stale,
-# so the next `make` rebuilds the real series.
+# The tree is restored afterwards; the next `make` rebuilds the real series
+# (kunit.sh's stamp covers uncommitted changes).
 #
 # Results in $RESULTS/kmemleak-control/.  Passes when the leak is found.
 . "$(dirname "$0")/lib.sh"
 
 tree=$("$TOP/scripts/prepare-tree.sh")
 "$TOP/scripts/apply.sh" "$tree"
-bdir=$(build_dir)
 file=drivers/gpu/drm/drm_gpuvm.c
 out=$RESULTS/kmemleak-control
 mkdir -p "$out"
 cd "$tree" || die "cannot enter $tree"
-restore() {
-	git -C "$tree" checkout -q -- "$file"
-	rm -f "$bdir/.gpuvm-stamp"
-}
-trap restore EXIT
+trap 'git -C "$tree" checkout -q -- "$file"' EXIT
 
 python3 - "$file" <<'EOF'
 import sys
@@ -36,9 +31,8 @@ if text.count(fixed) != 1:
 open(path, 'w').write(text.replace(fixed, upstream))
 EOF
 note "kmemleak-control: $file has its upstream error labels back; building"
-# The stamp names the committed tree, which this edit does not change:
-# drop it so that kunit.sh builds, and again on exit (restore).
-rm -f "$bdir/.gpuvm-stamp"
+# kunit.sh's stamp names the tree with its uncommitted changes: it builds
+# this edit, and the next make builds the series again.
 RESULTS=$out "$TOP/scripts/kunit.sh" --build-only "$tree"
 
 RESULTS=$out KMEMLEAK_REUSE=0 "$TOP/scripts/kmemleak.sh" >"$out/kmemleak.txt" 2>&1 || true

@@ -20,8 +20,8 @@
 #    fresh boot per site keeps one site's aborted cases out of the next.
 # Any KASAN, UBSAN, lockdep or BUG splat in any boot fails.
 #
-# The kernel needs CONFIG_DEBUG_KMEMLEAK, CONFIG_HOSTFS, CONFIG_FAILSLAB
-# and CONFIG_FAULT_INJECTION_STACKTRACE_FILTER (kunit/debug.config).
+# The kernel needs CONFIG_DEBUG_KMEMLEAK (kunit/debug.config) and every
+# option of kunit/failslab.config.
 #
 # The boots are here; what their logs mean is decided by scripts/kmemleak.py
 # (the call sites in objdump's output, the kmemleak reports, the leaks of
@@ -67,7 +67,7 @@ fail() {
 # unless KMEMLEAK_REUSE=0 (make check sets it).  Never with
 # --failslab-only: make coverage needs the boots for their gcov counts.
 stamp=$(cat "$linux" "$0" "$TOP/scripts/kmemleak.py" "$TOP/scripts/splats.py" \
-	"$TOP/kunit/upstream-leaks" "$TOP/kunit/upstream-splats" | sha1sum | cut -c1-40)
+	"$TOP/kunit/upstream-leaks" "$TOP/kunit/upstream-splats" | content_stamp)
 if [ $leakcheck = 1 ] && [ "${KMEMLEAK_REUSE:-1}" = 1 ] &&
 	"$TOP/scripts/kmemleak.py" reuse --from "$last" --json "$json" --stamp "$stamp"; then
 	rm -f "$last"
@@ -75,11 +75,11 @@ if [ $leakcheck = 1 ] && [ "${KMEMLEAK_REUSE:-1}" = 1 ] &&
 fi
 rm -f "$last"
 
-opts="CONFIG_HOSTFS CONFIG_FAILSLAB CONFIG_FAULT_INJECTION_STACKTRACE_FILTER CONFIG_KUNIT_DEBUGFS"
+opts=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p' "$FAILSLAB_FRAGMENT")
 [ $leakcheck = 1 ] && opts="CONFIG_DEBUG_KMEMLEAK $opts"
 for opt in $opts; do
 	grep -qx "$opt=y" "$bdir/.config" ||
-		fail "kmemleak: $opt is not set in $bdir/.config (kunit/debug.config)"
+		fail "kmemleak: $opt is not set in $bdir/.config (kunit/debug.config, kunit/failslab.config)"
 done
 
 # The return address of each kmemdup() call in drm_gpuva_sm_step(): the

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build the KUnit kernel (ARCH=um) of the tree given as $1 and run the DRM
 # KUnit suites in it: drivers/gpu/drm/tests/.kunitconfig plus this
-# repository's debug fragment (kunit/debug.config).  The build directory is
-# kept between runs and ccache is used when present.  When neither the tree
+# repository's fragments (lib.sh: KUNIT_FRAGMENTS, kunit/debug.config and
+# kunit/failslab.config).  The build directory is kept between runs and
+# ccache is used when present.  When neither the tree (committed or not)
 # nor the configuration changed since the last good build, the kernel is
 # only run again (kunit.py exec).
 #
@@ -20,23 +21,20 @@ if [ "${1:-}" = --build-only ]; then
 fi
 tree=${1:?usage: kunit.sh [--build-only] TREE}
 bdir=$(build_dir)
-frag=$TOP/kunit/debug.config
 mkdir -p "$bdir" "$RESULTS"
 need_space "$BUILD_ROOT" 1024 "the KUnit build"
 [ $build_only = 1 ] || rm -f "$RESULTS/kunit.json" "$RESULTS/test.log" "$RESULTS/kunit.out" \
 	"$RESULTS/kunit-gpuvm.json" "$RESULTS/test-gpuvm.log" "$RESULTS/kunit-gpuvm.out"
 
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
 cd "$tree" || die "cannot enter $tree"
-stamp=$({ git rev-parse 'HEAD^{tree}'; cat drivers/gpu/drm/tests/.kunitconfig "$frag"; echo "$cc"; } | sha1sum | cut -c1-40)
+# What kunit.py needs to configure and build, for both build and run.
+kunit_build_args "${KUNIT_FRAGMENTS[@]}"
+build=("${KUNIT_BUILD[@]}")
+stamp=$(kunit_stamp .)
 common=(--build_dir="$bdir" --json="$RESULTS/kunit.json")
 [ -n "${KUNIT_FILTER:-}" ] && common+=("$KUNIT_FILTER")
-# What kunit.py needs to configure and build, for both build and run.
-build=(--arch=um --kunitconfig=drivers/gpu/drm/tests --kunitconfig="$frag"
-	--make_options "CC=$cc" --jobs="$(nproc)")
 built=0
-if [ -x "$bdir/linux" ] && [ "$(cat "$bdir/.gpuvm-stamp" 2>/dev/null)" = "$stamp" ]; then
+if [ -x "$bdir/linux" ] && stamp_matches "$bdir/.gpuvm-stamp" "$stamp"; then
 	built=1
 else
 	rm -f "$bdir/.gpuvm-stamp"

@@ -80,9 +80,58 @@ check_series() {
 	done
 }
 
-# tree_dir: the kernel tree the pipeline applies to and builds.  With KDIR,
-# a scratch clone of the user's repository, so that the user's working tree,
-# index and branches are never touched.
+# ---- The tree and its base ------------------------------------------------
+#
+# Every target that builds, tests or checks the applied series works on one
+# tree and one base commit: tree_dir and tree_base.  Without KDIR, that is
+# the embedded base $BASE_REPO at BASE (default gpuvm-base); with KDIR, a
+# scratch clone of KDIR under $CACHE/kdir/ (prepare-tree.sh makes it, so
+# that the user's working tree, index and branches are never touched) at
+# BASE (default KDIR's HEAD).
+#
+# What each target does with KDIR is written here and nowhere else in the
+# scripts; the README's table "KDIR behaviour per target" says the same (the
+# script test kdir_table compares the two).  "check NAME" is one check of
+# `make check`.
+#   tree      the tree and base above
+#   embedded  the embedded base at gpuvm-base whatever KDIR and BASE say,
+#             with a one-line note when either is set (embedded_base_only):
+#             patches/ and series are generated there, their base-commit:
+#             and "# base:" lines name gpuvm-base, so they can only be
+#             made and compared there
+#   own       fixture trees or a cache of its own; KDIR and BASE are ignored
+#   none      no kernel tree
+# send-dry and the b4 round trip follow KDIR: the mails are the ones a user
+# of KDIR would send (base-commit: and get_maintainer.pl of that tree), and
+# the round trip takes exactly those mails back onto that base.
+declare -gA KDIR_TARGET=(
+	[run]=tree [base]=tree [apply]=tree [bisect]=tree [coverage]=tree [users]=tree
+	[kmemleak-control]=tree [bench]=tree [ci-drm]=tree [send-dry]=tree
+	[check apply/git-am]=tree [check kunit]=tree [check apply/quilt]=tree
+	[check rust/ops-fields]=tree [check b4/round-trip]=tree [check checkpatch]=tree
+	[check checkpatch/codespell-live]=tree [check kernel-doc]=tree
+	[check sparse+W=1]=tree [check coccicheck]=tree
+	[work]=embedded [export]=embedded [check drift]=embedded
+	[bench-pipeline]=own [check script]=own
+	[summary]=none [clean]=none [distclean]=none [deps]=none [help]=none
+	[check series/files]=none [check cover-letter]=none [check shellcheck]=none
+	[check python/py_compile]=none
+)
+
+# embedded_base_only NAME: NAME stays on the embedded base at gpuvm-base.
+# When KDIR or BASE is set, say so in one line; drop both for the rest of
+# the script.
+embedded_base_only() {
+	local set=
+	[ "${KDIR_TARGET[$1]:-}" = embedded ] || die "embedded_base_only: $1 is not listed as embedded in lib.sh"
+	[ -z "${KDIR:-}" ] || set=KDIR
+	[ -z "${BASE:-}" ] || set=${set:+$set and }BASE
+	[ -z "$set" ] ||
+		note "note: $set set, but $1 works on the embedded base $BASE_REPO at $BASE_TAG (README: KDIR behaviour per target)"
+	unset KDIR BASE
+}
+
+# tree_dir: the kernel tree (see above).
 tree_dir() {
 	if [ -n "${KDIR:-}" ]; then
 		printf '%s/kdir/%s\n' "$CACHE" "$(printf '%s' "$(realpath -m "$KDIR")" | sha1sum | cut -c1-12)"
@@ -91,8 +140,275 @@ tree_dir() {
 	fi
 }
 
+# tree_base: the full id of the base commit, checked: with KDIR, BASE
+# (default HEAD) resolved in KDIR itself, which must be a git repository
+# holding a kernel with drm_gpuvm at that commit; without, BASE (default
+# gpuvm-base) in the embedded base.  One error line otherwise.
+tree_base() {
+	local base f
+	if [ -n "${KDIR:-}" ]; then
+		[ -d "$KDIR" ] || die "KDIR=$KDIR does not exist"
+		git -C "$KDIR" rev-parse --git-dir >/dev/null 2>&1 ||
+			die "KDIR=$KDIR is not a kernel git tree (not a git repository)"
+		base=$(git -C "$KDIR" rev-parse -q --verify "${BASE:-HEAD}^{commit}") ||
+			die "BASE=${BASE:-HEAD} does not exist in KDIR=$KDIR"
+		for f in Makefile drivers/gpu/drm/drm_gpuvm.c include/drm/drm_gpuvm.h tools/testing/kunit/kunit.py; do
+			git -C "$KDIR" cat-file -e "$base:$f" 2>/dev/null ||
+				die "KDIR=$KDIR is not a kernel git tree with drm_gpuvm ($f missing at ${BASE:-HEAD})"
+		done
+	else
+		git -C "$BASE_REPO" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 ||
+			die "no embedded base tree in $BASE_REPO (make base fetches it)"
+		base=$(git -C "$BASE_REPO" rev-parse -q --verify "${BASE:-$BASE_TAG}^{commit}") ||
+			die "BASE=${BASE:-$BASE_TAG} does not exist in $BASE_REPO"
+	fi
+	printf '%s\n' "$base"
+}
+
+# tree_desc: the tree and base in words, for messages.
+tree_desc() {
+	if [ -n "${KDIR:-}" ]; then
+		printf 'KDIR=%s at BASE=%s\n' "$KDIR" "${BASE:-HEAD}"
+	else
+		printf 'the embedded base at %s\n' "${BASE:-$BASE_TAG}"
+	fi
+}
+
+# tree_scratch NAME, tree_build NAME: a directory of the tree's own under
+# the cache (worktrees) and under $BUILD_ROOT (build directories):
+# $CACHE/NAME and $BUILD_ROOT/NAME for the embedded base, with the KDIR
+# clone's name added for KDIR, so that the trees never share one.
+tree_scratch() {
+	if [ -n "${KDIR:-}" ]; then
+		printf '%s-%s\n' "$(tree_dir)" "$1"
+	else
+		printf '%s/%s\n' "$CACHE" "$1"
+	fi
+}
+
+tree_build() {
+	if [ -n "${KDIR:-}" ]; then
+		printf '%s/%s-%s\n' "$BUILD_ROOT" "$1" "$(basename "$(tree_dir)")"
+	else
+		printf '%s/%s\n' "$BUILD_ROOT" "$1"
+	fi
+}
+
+# build_dir: the KUnit build directory of the tree.
 build_dir() {
 	printf '%s/kunit-%s\n' "$BUILD_ROOT" "$(basename "$(tree_dir)")"
+}
+
+# am_options: git am's options for the series: plain on the embedded base
+# (zero fuzz), -3 on a user's KDIR tree.
+am_options() {
+	[ -z "${KDIR:-}" ] || echo -3
+}
+
+# series_stamp BASE: names the series as apply.sh applies it on BASE.
+series_stamp() {
+	local f
+	{
+		echo "$1 $(am_options)"
+		cat "$TOP/series"
+		for f in $(series_files); do cat "$TOP/patches/$f"; done
+	} | content_stamp
+}
+
+# am_series DIR: git am the series in DIR (a checkout at the base).  On
+# failure: one error line naming the patch, the failing hunks, git am
+# aborted, and status 1.
+am_series() {
+	local dir=$1 f n bad paths=() files=() am_opts log
+	mapfile -t files < <(series_files)
+	[ ${#files[@]} -gt 0 ] || return 0
+	for f in "${files[@]}"; do paths+=("$TOP/patches/$f"); done
+	read -r -a am_opts <<<"$(am_options)"
+	log=$(git -C "$dir" rev-parse --path-format=absolute --git-path am.log)
+	# git am needs a committer; do not depend on the machine having one.
+	git -C "$dir" config user.email >/dev/null 2>&1 ||
+		export GIT_COMMITTER_NAME=gpuvm-series GIT_COMMITTER_EMAIL=gpuvm-series@localhost
+	git -C "$dir" am --abort >/dev/null 2>&1 || true
+	git -C "$dir" am -q --committer-date-is-author-date "${am_opts[@]}" "${paths[@]}" >"$log" 2>&1 && return 0
+	n=$(cat "$(git -C "$dir" rev-parse --path-format=absolute --git-path rebase-apply/next)" 2>/dev/null || echo 1)
+	bad=${files[$((n - 1))]}
+	note "error: patch $bad does not apply to $(git -C "$dir" rev-parse --short HEAD) ($(tree_desc))"
+	# git apply -v names each failing hunk and prints the lines it searched for.
+	git -C "$dir" am --show-current-patch=diff 2>/dev/null | git -C "$dir" apply --check -v 2>&1 |
+		grep -v '^Checking patch\|^Hunk .* succeeded\|^Applied patch' |
+		sed -e 's/^error: //' -e 's/^/  | /' | head -n 40 >&2 || true
+	git -C "$dir" am --abort >/dev/null 2>&1 || true
+	return 1
+}
+
+# need_applied: the tree and base of this run, with the current series
+# applied on that base as branch "applied" (apply.sh, make apply).  Sets
+# TREE, BASE_REV (the base commit) and APPLIED_REV; one error line when the
+# branch is missing or stale.
+need_applied() {
+	local stampfile stamp applied
+	BASE_REV=$(tree_base)
+	TREE=$(tree_dir)
+	[ -d "$TREE/.git" ] || die "no kernel tree in $TREE for $(tree_desc): run make apply first"
+	stampfile=$(git -C "$TREE" rev-parse --path-format=absolute --git-path gpuvm-applied)
+	read -r stamp applied 2>/dev/null <"$stampfile" || true
+	APPLIED_REV=$(git -C "$TREE" rev-parse -q --verify refs/heads/applied) &&
+		[ "${stamp:-}" = "$(series_stamp "$BASE_REV")" ] && [ "${applied:-}" = "$APPLIED_REV" ] ||
+		die "the series is not applied on $(tree_desc) in $TREE (no branch applied, or patches or BASE changed since): run make apply first"
+}
+
+# worktree_at WT REV [PATH...]: WT is a detached worktree of the tree,
+# checked out at REV, with no change except in PATHs (which the caller
+# keeps).  A worktree of another repository, or a broken one, is made
+# again.  An unchanged worktree keeps its time stamps, so that its build
+# directory is not rebuilt.
+worktree_at() {
+	local wt=$1 rev=$2 tree common p excl=()
+	shift 2
+	tree=$(tree_dir)
+	common=$(git -C "$tree" rev-parse --path-format=absolute --git-common-dir)
+	if [ -e "$wt" ] &&
+		[ "$(git -C "$wt" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)" != "$common" ]; then
+		rm -rf "$wt"
+	fi
+	if [ ! -e "$wt" ]; then
+		need_space "$(dirname "$wt")" 4096 "the worktree $wt"
+		git -C "$tree" worktree prune
+		git -C "$tree" worktree add -q --detach "$wt" "$rev" >/dev/null 2>&1 ||
+			die "cannot create the worktree $wt of $tree at $rev"
+	fi
+	for p; do excl+=(":!$p"); done
+	if [ "$(git -C "$wt" rev-parse HEAD)" != "$(git -C "$wt" rev-parse "$rev^{commit}")" ] ||
+		[ -n "$(git -C "$wt" status --porcelain -uno -- . "${excl[@]}")" ]; then
+		git -C "$wt" checkout -q -f --detach "$rev" || die "cannot check out $rev in $wt"
+	fi
+}
+
+# sparse_clone SRC DIR REV: a clone of SRC in DIR sharing its objects, on a
+# branch at REV, with only the directories the series touches checked
+# out: a fresh base in seconds that leaves SRC alone.
+sparse_clone() {
+	local dirs
+	git clone -q --shared --no-checkout "$1" "$2" || die "cannot clone $1 into $2"
+	dirs=$(for f in $(series_files); do
+		grep -E '^diff --git ' "$TOP/patches/$f" | awk '{ sub(/^b\//, "", $4); print $4 }'
+	done | xargs -r -n1 dirname | sort -u) || die "the series holds no diff to take the directories from"
+	# shellcheck disable=SC2086 # one directory a word
+	git -C "$2" sparse-checkout set --cone $dirs
+	git -C "$2" checkout -q -b scratch "$3" || die "cannot check out $3 in $2"
+}
+
+# ---- Builds ------------------------------------------------------------------
+
+# kernel_cc [COMPILER]: the CC= of every kernel build: COMPILER (default
+# gcc), through ccache when ccache is installed.
+# shellcheck disable=SC2120 # the callers are the scripts that source this
+kernel_cc() {
+	if command -v ccache >/dev/null 2>&1; then
+		printf 'ccache %s\n' "${1:-gcc}"
+	else
+		printf '%s\n' "${1:-gcc}"
+	fi
+}
+
+# The fragments merged into drivers/gpu/drm/tests/.kunitconfig for the
+# KUnit kernel of the series: the debug options, and what the kmemleak and
+# failslab boots need (also merged into the coverage kernel).
+FAILSLAB_FRAGMENT=$TOP/kunit/failslab.config
+# shellcheck disable=SC2034 # used by the scripts that source this
+KUNIT_FRAGMENTS=("$TOP/kunit/debug.config" "$FAILSLAB_FRAGMENT")
+
+# kunit_build_args [--no-ccache] FRAGMENT...: sets KUNIT_BUILD, kunit.py's
+# arguments that configure and build a UML kernel of drivers/gpu/drm/tests
+# with the FRAGMENTs merged (relative to the tree or absolute), compiled
+# with kernel_cc (or plain gcc) on all CPUs.
+kunit_build_args() {
+	local cc f
+	cc=$(kernel_cc)
+	if [ "${1:-}" = --no-ccache ]; then
+		cc=gcc
+		shift
+	fi
+	KUNIT_BUILD=(--arch=um --kunitconfig=drivers/gpu/drm/tests)
+	for f; do KUNIT_BUILD+=(--kunitconfig="$f"); done
+	KUNIT_BUILD+=(--make_options "CC=$cc" --jobs="$(nproc)")
+}
+
+# ---- Content stamps ----------------------------------------------------------
+#
+# A build or a run is reused when the stamp of everything it depends on is
+# the one written after the last good one.
+
+# content_stamp: the stamp of stdin.
+content_stamp() {
+	sha1sum | cut -c1-40
+}
+
+# kunit_stamp DIR [FILE...]: the stamp of a KUnit build of the tree DIR with
+# the arguments KUNIT_BUILD: DIR's committed tree and its uncommitted
+# changes, the arguments (the kunitconfigs by their contents, not their
+# paths) and the FILEs.
+kunit_stamp() {
+	local dir=$1 a f
+	shift
+	{
+		git -C "$dir" rev-parse 'HEAD^{tree}'
+		git -C "$dir" diff HEAD
+		for a in "${KUNIT_BUILD[@]}"; do
+			case $a in
+			--kunitconfig=*)
+				f=${a#--kunitconfig=}
+				[[ $f == /* ]] || f=$dir/$f
+				[ ! -d "$f" ] || f=$f/.kunitconfig
+				cat "$f"
+				;;
+			*) printf '%s\n' "$a" ;;
+			esac
+		done
+		[ $# = 0 ] || cat "$@"
+	} | content_stamp
+}
+
+# stamp_matches FILE STAMP: FILE's first line is STAMP.
+stamp_matches() {
+	[ -f "$1" ] && [ "$(head -n 1 "$1")" = "$2" ]
+}
+
+# ---- Debian's archive, privately ----------------------------------------------
+
+# debian_mirror: the Debian archive the system's apt already uses: the URI
+# serving the release named after this system's codename (not -security,
+# not a third party), or DEBIAN_MIRROR.
+debian_mirror() {
+	local codename mirror=${DEBIAN_MIRROR:-}
+	if [ -z "$mirror" ]; then
+		codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
+		mirror=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
+			awk -v c="$codename" '$1 == c { print $2; exit }' || true)
+		[ -n "$mirror" ] ||
+			die "no Debian mirror for '$codename' in the system's apt sources (set DEBIAN_MIRROR=)"
+	fi
+	printf '%s\n' "$mirror"
+}
+
+# private_apt DIR TYPE MIRROR SUITE: a fresh apt configuration of its own in
+# DIR (sources list, state, cache) for the main component of SUITE on
+# MIRROR, TYPE deb or deb-src, signed by Debian's archive key, so that
+# /etc/apt is never written; sets APT_OPTS for apt-get and apt-cache.
+private_apt() {
+	local dir=$1
+	rm -rf "$dir"
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/etc/parts"
+	printf '%s [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+		"$2" "$3" "$4" >"$dir/etc/sources.list"
+	# shellcheck disable=SC2034 # used by the caller
+	APT_OPTS=(-o "Dir::Etc::sourcelist=$dir/etc/sources.list"
+		-o "Dir::Etc::sourceparts=$dir/etc/parts"
+		-o "Dir::State::Lists=$dir/lists"
+		-o "Dir::Cache=$dir/cache"
+		-o "Dir::State::status=/dev/null"
+		-o "APT::Sandbox::User=root"
+		-q)
 }
 
 # kunit_first_error LOG: the line of a kunit.py log that names why it

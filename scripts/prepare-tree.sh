@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Print the kernel tree to work in, making it first when needed.
+# Print the kernel tree to work in (tree_dir in lib.sh), making it first
+# when needed, and check the base (tree_base).
 #
 # Without KDIR: the embedded base ($CACHE/linux, from fetch-base.sh).
 # With KDIR=/path/to/kernel.git: a scratch clone of that repository under
@@ -9,21 +10,12 @@
 
 if [ -z "${KDIR:-}" ]; then
 	"$TOP/scripts/fetch-base.sh"
-	printf '%s\n' "$BASE_REPO"
+	tree_base >/dev/null
+	tree_dir
 	exit 0
 fi
 
-[ -d "$KDIR" ] || die "KDIR=$KDIR does not exist"
-git -C "$KDIR" rev-parse --git-dir >/dev/null 2>&1 ||
-	die "KDIR=$KDIR is not a kernel git tree (not a git repository)"
-base=${BASE:-HEAD}
-git -C "$KDIR" rev-parse -q --verify "$base^{commit}" >/dev/null ||
-	die "BASE=$base does not exist in KDIR=$KDIR"
-for f in Makefile drivers/gpu/drm/drm_gpuvm.c include/drm/drm_gpuvm.h tools/testing/kunit/kunit.py; do
-	git -C "$KDIR" cat-file -e "$base:$f" 2>/dev/null ||
-		die "KDIR=$KDIR is not a kernel git tree with drm_gpuvm ($f missing at $base)"
-done
-
+tree_base >/dev/null
 ensure_cache
 tree=$(tree_dir)
 if [ ! -d "$tree/.git" ]; then

@@ -5,6 +5,8 @@
 # as the cover.  To: the DRM GPUVM maintainer (the M: lines of the
 # MAINTAINERS section), Cc: everyone else get_maintainer.pl names for the
 # series (reviewers, DRM maintainers, dri-devel), from the tree's own files.
+# The tree and base are those of lib.sh (tree_dir, tree_base): with KDIR,
+# the mails are the ones to send from that tree, with its base-commit:.
 #
 # The mails are written as the sender, SIGNOFF="Name <addr>" (default: git
 # config user.name and user.email): the placeholder identity the series is
@@ -86,12 +88,13 @@ signed_message() {
 	done <<<"$msg"
 }
 
-# resign SIGNER: the commits $BASE_TAG..applied again, on the same trees and
-# dates, as SIGNER; the new head in $head.  (Not in a $(...): set -e holds.)
+# resign SIGNER: the commits BASE_REV..applied again (need_applied), on the
+# same trees and dates, as SIGNER; the new head in $head.  (Not in a $(...):
+# set -e holds.)
 resign() {
 	local who=$1 c commits an ae ad cn ce cd msg
-	head=$(git rev-parse "$BASE_TAG^{commit}")
-	commits=$(git rev-list --reverse "$BASE_TAG..applied") || die "cannot list the commits $BASE_TAG..applied"
+	head=$BASE_REV
+	commits=$(git rev-list --reverse "$BASE_REV..applied") || die "cannot list the commits of the applied series"
 	for c in $commits; do
 		IFS=$'\t' read -r an ae ad cn ce cd < <(git log -1 --date=raw --format=$'%an\t%ae\t%ad\t%cn\t%ce\t%cd' "$c")
 		msg=$(git cat-file commit "$c" | sed '1,/^$/d' | signed_message "$who")
@@ -119,12 +122,12 @@ if [ "${1:-}" = --identity ]; then
 	echo "$who"
 	exit 0
 fi
-out=${1:?usage: send-dry.sh OUTDIR | send-dry.sh --identity}
+out=$(realpath -m "${1:?usage: send-dry.sh OUTDIR | send-dry.sh --identity}")
 command -v b4 >/dev/null || die "b4 is not installed (apt-get install b4)"
 [ -f "$TOP/cover-letter.txt" ] || die "cover-letter.txt is missing"
-cd "$BASE_REPO"
-git rev-parse -q --verify applied >/dev/null || die "no applied branch: run make first"
-[ -z "$(git status --porcelain -uno)" ] || die "$BASE_REPO has local changes"
+need_applied
+cd "$TREE" || die "cannot enter $TREE"
+[ -z "$(git status --porcelain -uno)" ] || die "$TREE has local changes"
 
 if [ "$who" = none ]; then
 	# Unsigned: b4 writes the mails as the series' own author.
@@ -143,7 +146,7 @@ trap 'git checkout -q "$prev"' EXIT
 git config sendemail.smtpserver /bin/false
 git config b4.send-auto-to-cmd "$TOP/scripts/b4-addresses.sh to"
 git config b4.send-auto-cc-cmd "$TOP/scripts/b4-addresses.sh cc"
-b4 prep -e "$BASE_TAG" </dev/null >/dev/null 2>"$out.log" ||
+b4 prep -e "$BASE_REV" </dev/null >/dev/null 2>"$out.log" ||
 	die "b4 prep -e failed: $(tail -n 1 "$out.log")"
 cover=$(mktemp)
 cp "$TOP/cover-letter.txt" "$cover"

@@ -4,23 +4,20 @@
 # drm_gpuvm.h (directly or through the driver's own headers, see
 # gpuvm-users.py) is compiled, and only those objects.  One arm64 build
 # (LLVM, COMPILE_TEST) covers all five: powervr has no COMPILE_TEST on
-# x86_64.  Runs in the $CACHE/static worktree at the applied series.
+# x86_64.  Runs in the static worktree of the tree (see check-static.sh) at
+# the applied series; what fails there is compiled again on the base.
 . "$(dirname "$0")/lib.sh"
 
 ver=${LLVM_VERSION:-19}
 command -v "clang-$ver" >/dev/null || die "clang-$ver is missing (apt-get install clang-$ver lld-$ver llvm-$ver)"
 tree=$("$TOP/scripts/prepare-tree.sh")
 "$TOP/scripts/apply.sh" "$tree"
-wt=$CACHE/static
-bdir=$BUILD_ROOT/users-arm64
-if [ ! -d "$wt" ]; then
-	git -C "$BASE_REPO" worktree prune
-	git -C "$BASE_REPO" worktree add -q --detach "$wt" applied
-fi
-git -C "$wt" checkout -q -f --detach "$(git -C "$BASE_REPO" rev-parse applied)"
+need_applied
+wt=$(tree_scratch static)
+bdir=$(tree_build users-arm64)
+worktree_at "$wt" "$APPLIED_REV"
 mkdir -p "$bdir" "$RESULTS/users"
-cc="clang-$ver"
-command -v ccache >/dev/null 2>&1 && cc="ccache clang-$ver"
+cc=$(kernel_cc "clang-$ver")
 mk=(make -C "$wt" O="$bdir" ARCH=arm64 LLVM="-$ver" CC="$cc" -j"$(nproc)")
 drivers="DRM_XE DRM_NOUVEAU DRM_PANTHOR DRM_MSM DRM_POWERVR"
 if [ ! -f "$bdir/.config" ]; then
@@ -63,7 +60,7 @@ done
 basefail=0
 if [ ${#bad[@]} -gt 0 ]; then
 	blog=$RESULTS/users/build-base.log
-	git -C "$wt" checkout -q -f --detach "$(git -C "$BASE_REPO" rev-parse "$BASE_TAG")"
+	worktree_at "$wt" "$BASE_REV"
 	for o in "${bad[@]}"; do rm -f "$bdir/$o"; done
 	with_build_lock "${mk[@]}" -k "${bad[@]}" >"$blog" 2>&1 || true
 	still=()
@@ -76,7 +73,7 @@ if [ ${#bad[@]} -gt 0 ]; then
 			note "  $o does not compile on the base either (not in this config): not counted"
 		fi
 	done
-	git -C "$wt" checkout -q -f --detach "$(git -C "$BASE_REPO" rev-parse applied)"
+	worktree_at "$wt" "$APPLIED_REV"
 	bad=("${still[@]}")
 fi
 for d in xe nouveau panthor msm imagination; do

@@ -43,14 +43,25 @@ run_script() {
 
 T=$(mktemp -d)
 trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
+# Nothing of the caller's environment reaches the scripts under test: not
+# its tree, base, cache or results (make exports KDIR, BASE and CACHE), not
+# the tuning variables of the targets, not its git or make configuration.
+unset KDIR BASE RESULTS WORK XDG_CACHE_HOME CCACHE_DIR CCACHE_BASEDIR DEBIAN_MIRROR \
+	LLVM_VERSION KUNIT_FILTER KMEMLEAK_REUSE KEEP_TMP FAKE_KUNIT FIXTURE_LOG \
+	BENCH_RUNS BENCH_CPU BENCH_PATCHED PIPELINE_DIR PIPELINE_KEEP \
+	MAKEFLAGS MFLAGS MAKELEVEL GIT_DIR GIT_WORK_TREE SIGNOFF GIT_CONFIG_COUNT \
+	FAKE_BUILD FAKE_TEST_LOG FAKE_BOOT
+export CACHE=$T/cache GIT_CONFIG_GLOBAL=$T/gitconfig GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.org
 export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.org
 
-# A fake kernel tree with one commit; FAKE_KUNIT selects what its kunit.py does.
+# A fake kernel tree with one commit; FAKE_KUNIT selects what its kunit.py
+# does.  Its Makefile and the tools of its scripts/ are stand-ins
+# (fake-kernel/) that record where they ran in $FIXTURE_LOG.
 make_kernel() {
 	local d=$1
 	mkdir -p "$d/drivers/gpu/drm/tests" "$d/include/drm" "$d/tools/testing/kunit"
-	printf 'VERSION = 7\nPATCHLEVEL = 3\n' >"$d/Makefile"
+	cp -r "$HERE/fake-kernel/." "$d/"
 	printf '/* drm_gpuvm */\nint a;\nint b;\nint c;\n' >"$d/drivers/gpu/drm/drm_gpuvm.c"
 	printf '/* drm_gpuvm.h */\n' >"$d/include/drm/drm_gpuvm.h"
 	printf 'CONFIG_KUNIT=y\n' >"$d/drivers/gpu/drm/tests/.kunitconfig"
@@ -457,8 +468,7 @@ echo "no recorded boot armed at \$site"
 SH
 	chmod +x "$T/build/linux"
 	cp "$d/System.map" "$T/build/System.map"
-	printf 'CONFIG_%s=y\n' DEBUG_KMEMLEAK HOSTFS FAILSLAB FAULT_INJECTION_STACKTRACE_FILTER \
-		KUNIT_DEBUGFS >"$T/build/.config"
+	{ echo CONFIG_DEBUG_KMEMLEAK=y; grep '^CONFIG_.*=y$' "$REPO/kunit/failslab.config"; } >"$T/build/.config"
 	printf '#!/bin/sh\ncat %s\n' "$d/objdump.txt" >"$T/bin/objdump"
 	chmod +x "$T/bin/objdump"
 }
@@ -722,7 +732,7 @@ NEEDS = {
     'kmemleak-control.sh': 'git:git python3:python3',
     'kmemleak.sh': 'objdump:binutils timeout:coreutils perl:perl-base python3:python3',
     'kunit.sh': 'git:git flock:util-linux ' + UM,
-    'lib.sh': 'flock:util-linux df:coreutils',
+    'lib.sh': 'flock:util-linux df:coreutils git:git',
     'make-work.sh': 'git:git',
     'prepare-tree.sh': 'git:git',
     'run.sh': 'git:git',
@@ -732,6 +742,9 @@ NEEDS = {
     'smp.sh': 'git:git ccache:ccache flock:util-linux qemu-system-x86_64:qemu-system-x86 /usr/include/gelf.h:libelf-dev ' + UM,
     'tests/run.sh': 'git:git python3:python3 make:make b4:b4 shellcheck:shellcheck',
     'tests/fake-kunit.py': 'python3:python3',
+    'tests/fake-b4.py': 'python3:python3 git:git',
+    'tests/kdir.sh': 'git:git tar:tar',
+    'tests/fake-kernel/scripts/checker-valid.sh': '-',
 }
 bad = []
 scripts = sorted(os.path.relpath(os.path.join(d, f), f'{top}/scripts')
@@ -1010,6 +1023,9 @@ t_skip_not_counted() {
 	grep -q '^SKIP demo .* skip: no reason$' <<<"$out" || fail "check.sh shows no SKIP line: $out"
 	[ "$(tail -n 1 <<<"$out")" = "0 0 1" ] || fail "check.sh counted the skip wrong (passed failed skipped): $(tail -n 1 <<<"$out")"
 }
+
+# The targets on a user's tree (KDIR): kdir.sh.
+. "$HERE/kdir.sh"
 
 cases=$(declare -F | awk '$3 ~ /^t_/ { sub(/^t_/, "", $3); print $3 }')
 if [ "${1:-}" = --list ]; then

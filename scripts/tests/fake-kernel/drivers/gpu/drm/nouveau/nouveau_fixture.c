@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+/* A driver of the fixture that does not use drm_gpuvm. */
+int nouveau_fixture;
