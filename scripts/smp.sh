@@ -13,7 +13,7 @@ tree=$("$TOP/scripts/prepare-tree.sh")
 "$TOP/scripts/apply.sh" "$tree"
 cd "$tree"
 out=$RESULTS/smp
-bdir=$BUILD_ROOT/smp-x86_64
+bdir=$(tree_build smp-x86_64)
 mkdir -p "$out" "$bdir"
 need_space "$BUILD_ROOT" 2048 "the SMP KUnit build"
 rm -f "$out/kunit.json" "$bdir/test.log"
@@ -21,8 +21,7 @@ rm -f "$out/kunit.json" "$bdir/test.log"
 frag=$bdir/debug-smp.config
 grep -v -e '^CONFIG_HOSTFS=' "$TOP/kunit/debug.config" >"$frag"
 export PATH=$TOP/ci/bin:$PATH
-cc=gcc
-command -v ccache >/dev/null 2>&1 && cc="ccache gcc"
+cc=$(kernel_cc)
 t0=$SECONDS
 rc=0
 with_build_lock python3 tools/testing/kunit/kunit.py run \
