@@ -4625,11 +4625,31 @@ static int gpuvm_test_walk(struct drm_gpuvm *vm, struct drm_exec *exec,
 	return -EINVAL;
 }
 
+/* Lock the VM's resv and run @walk in a new &drm_exec context. */
+static int gpuvm_test_lock_walk(struct drm_gpuvm *vm, struct drm_exec *exec,
+				enum gpuvm_test_walk walk)
+{
+	int ret = 0;
+
+	drm_exec_init(exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
+	drm_exec_until_all_locked(exec) {
+		ret = drm_gpuvm_prepare_vm(vm, exec, 1);
+		drm_exec_retry_on_contention(exec);
+		if (!ret)
+			ret = gpuvm_test_walk(vm, exec, walk);
+		drm_exec_retry_on_contention(exec);
+	}
+
+	return ret;
+}
+
 /*
  * A GEM's free path runs (refcount zero) and waits for the VM's resv, which
- * a VA-tree walk holds: the walk finds the dying GEM's mapping and skips it,
- * without a refcount warning; the free path then removes the mapping and
- * releases the GEM.
+ * a VA-tree walk holds: the walk finds the dying GEM's mapping and does not
+ * lock the GEM, without a refcount warning. prepare_range skips it, the
+ * sm_*_exec_lock walks, whose caller would change the mapping, return
+ * -EAGAIN and succeed once the free path removed the mapping and released
+ * the GEM.
  */
 static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 {
@@ -4680,7 +4700,8 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 		drm_exec_fini(&exec);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
 	}
-	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, ret,
+			param->walk == WALK_PREPARE_RANGE ? 0 : -EAGAIN);
 	KUNIT_EXPECT_EQ_MSG(test, locked, 1,
 			    "the walk locked the dying GEM (%u objects)", locked);
 
@@ -4689,6 +4710,69 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
 	KUNIT_EXPECT_LT(test, priv->vm_bo_free_seq, priv->obj_free_seq);
 	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(0), TEST_UNIT));
+
+	/* The caller's retry finds nothing left to lock. */
+	ret = gpuvm_test_lock_walk(vm, &exec, param->walk);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, exec.num_objects, 1);
+	drm_exec_fini(&exec);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * On a weak-ref VM, the VA-tree walks lock a live GEM like on any VM, and
+ * drm_gpuvm_exec_lock_range() takes the VM's resv that they need itself;
+ * the GEM's refcount is back where it was afterwards.
+ */
+static void drm_test_gpuvm_weak_ref_walk_alive(struct kunit *test)
+{
+	const struct gpuvm_walk_param *param = test->param_value;
+	struct drm_gpuvm_exec vm_exec = {
+		.flags = DRM_EXEC_IGNORE_DUPLICATES,
+		.num_fences = 1,
+	};
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_exec exec;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+	int ret = 0;
+
+	vm = gpuvm_test_vm_create(test, param->flags);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
+
+	ret = gpuvm_test_lock_walk(vm, &exec, param->walk);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, exec.num_objects, 2);
+	KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(obj->resv));
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2,
+			    "only the exec's reference is left: %u",
+			    gem_refs(obj));
+	drm_exec_fini(&exec);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+
+	if (param->walk == WALK_PREPARE_RANGE) {
+		vm_exec.vm = vm;
+		KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock_range(&vm_exec,
+								TEST_ADDR(0),
+								TEST_UNIT), 0);
+		KUNIT_EXPECT_EQ(test, vm_exec.exec.num_objects, 2);
+		KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+		drm_gpuvm_exec_unlock(&vm_exec);
+		KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	}
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_remove(va);
+	drm_gpuva_unlink(va);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
 	drm_gpuvm_put(vm);
 }
 
@@ -4764,6 +4848,8 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_zombie_vs_free,
 			 gpuvm_weak_immediate_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_walk_vs_free,
+			 gpuvm_walk_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_walk_alive,
 			 gpuvm_walk_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_teardown_order,
 			 gpuvm_weak_gen_params),
@@ -5945,8 +6031,9 @@ static void drm_test_gpuvm_warn_put_with_zombies(struct kunit *test)
 /*
  * Only the references of drm_gpuvm_init() and drm_gpuvm_get() are the
  * driver's: dropping one of two with a zombie queued does not WARN, nor does
- * dropping the last one while a live vm_bo holds the VM. The vm_bo's final
- * put frees the VM.
+ * dropping the last one while a live vm_bo holds the VM, nor taking a new one
+ * through the vm_bo afterwards and dropping it. The vm_bo's final put frees
+ * the VM.
  */
 static void drm_test_gpuvm_put_driver_refs(struct kunit *test)
 {
@@ -5977,6 +6064,17 @@ static void drm_test_gpuvm_put_driver_refs(struct kunit *test)
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
 	}
 	KUNIT_EXPECT_EQ(test, priv->vm_frees, 0);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vm->users), 0);
+
+	/* A new driver reference through the vm_bo's, as Rust's ARef takes. */
+	kunit_warning_suppress(test) {
+		KUNIT_EXPECT_PTR_EQ(test, drm_gpuvm_get(vm_bo->vm), vm);
+		KUNIT_EXPECT_EQ(test, atomic_read(&vm->users), 1);
+		drm_gpuvm_put(vm);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&vm->users), 0);
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
 
 	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
