@@ -12,7 +12,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE SIGNOFF
 
-.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm smp users bench bench-pipeline
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm smp users bench bench-pipeline baseline baseline-check
 
 ## the main job (the same as make run)
 all: run
@@ -79,6 +79,14 @@ bench:
 ## the pipeline's cold, warm and no-change times against kunit.py's cold run
 bench-pipeline: deps
 	@$(S)/bench-pipeline.sh
+
+## measure kunit/upstream-splats and kunit/upstream-leaks on the unpatched base
+baseline: deps
+	@$(S)/baseline.sh
+
+## fail when kunit/upstream-* differ from what the base and fragments give
+baseline-check: deps
+	@$(S)/baseline.sh --check
 
 ## every prefix of the series: apply, W=1 build, KUnit
 bisect: deps

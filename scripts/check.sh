@@ -43,6 +43,8 @@ if [ "${1:-}" != --no-kunit ]; then
 	check kunit env KMEMLEAK_REUSE=0 "$TOP/scripts/run.sh"
 	"$TOP/scripts/summary.py" --show "$RESULTS/summary.json" --table drm_gpuvm 2>/dev/null | sed 's/^/     | /'
 	check cover-letter "$TOP/scripts/check-cover.py" "$TOP" "$RESULTS/summary.json"
+	echo "== the known upstream noise (the unpatched base, same fragments)"
+	check baseline "$TOP/scripts/baseline.sh" --check
 fi
 echo "== the series, statically"
 check apply/quilt "$TOP/scripts/check-quilt.sh"

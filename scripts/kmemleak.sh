@@ -28,31 +28,43 @@
 # kunit/upstream-leaks), which scripts/tests/test_parsers.py tests on
 # recorded logs.
 #
-# usage: kmemleak.sh [--failslab-only BUILD_DIR]
+# usage: kmemleak.sh [--failslab-only BUILD_DIR | --scan-only BUILD_DIR LOG]
 # Writes $RESULTS/kmemleak.log and $RESULTS/kmemleak-site-N.log (the
 # boots) and $RESULTS/kmemleak.json (the result: verdict, error, per boot
 # and site the counts, see kmemleak.py); the last line sums up.  With
 # --failslab-only (make coverage), the kernel of BUILD_DIR has no
 # kmemleak: the site boots run, and only their injected failures are
-# checked.
+# checked.  With --scan-only (make baseline), only the first boot runs,
+# on the kernel of BUILD_DIR, whichever suites it has; its log goes to LOG
+# and nothing is decided here (scripts/baseline.py reads it).
 . "$(dirname "$0")/lib.sh"
 
+usage="usage: kmemleak.sh [--failslab-only BUILD_DIR | --scan-only BUILD_DIR LOG]"
 bdir=$(build_dir)
 leakcheck=1
-if [ "${1:-}" = --failslab-only ]; then
-	bdir=${2:?usage: kmemleak.sh [--failslab-only BUILD_DIR]}
+scanonly=
+case ${1:-} in
+--failslab-only)
+	bdir=${2:?$usage}
 	leakcheck=0
-fi
+	;;
+--scan-only)
+	bdir=${2:?$usage}
+	scanonly=${3:?$usage}
+	;;
+esac
 linux=$bdir/linux
 suite=drm_gpuvm_sm
 json=$RESULTS/kmemleak.json
 mkdir -p "$RESULTS"
-rm -f "$RESULTS"/kmemleak*.log "$RESULTS"/kmemleak*.log.rc
-# The last result moves aside: only this run's is ever in $json.
-last=$RESULTS/kmemleak.last.json
-rm -f "$last"
-if [ -f "$json" ]; then
-	mv -f "$json" "$last"
+if [ -z "$scanonly" ]; then
+	rm -f "$RESULTS"/kmemleak*.log "$RESULTS"/kmemleak*.log.rc
+	# The last result moves aside: only this run's is ever in $json.
+	last=$RESULTS/kmemleak.last.json
+	rm -f "$last"
+	if [ -f "$json" ]; then
+		mv -f "$json" "$last"
+	fi
 fi
 
 # fail MESSAGE: the result is a FAIL with MESSAGE, and so is the exit.
@@ -61,6 +73,9 @@ fail() {
 	exit 1
 }
 
+# With --scan-only, nothing is written to $json: a failure is an error line.
+[ -z "$scanonly" ] || fail() { die "$*"; }
+
 [ -x "$linux" ] || fail "kmemleak: no kernel at $linux (run kunit.sh first)"
 
 # The result of the last run is reused when nothing it depends on changed,
@@ -68,15 +83,16 @@ fail() {
 # --failslab-only: make coverage needs the boots for their gcov counts.
 stamp=$(cat "$linux" "$0" "$TOP/scripts/kmemleak.py" "$TOP/scripts/splats.py" \
 	"$TOP/kunit/upstream-leaks" "$TOP/kunit/upstream-splats" | content_stamp)
-if [ $leakcheck = 1 ] && [ "${KMEMLEAK_REUSE:-1}" = 1 ] &&
+if [ -z "$scanonly" ] && [ $leakcheck = 1 ] && [ "${KMEMLEAK_REUSE:-1}" = 1 ] &&
 	"$TOP/scripts/kmemleak.py" reuse --from "$last" --json "$json" --stamp "$stamp"; then
 	rm -f "$last"
 	exit 0
 fi
-rm -f "$last"
+[ -n "$scanonly" ] || rm -f "$last"
 
 opts=$(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p' "$FAILSLAB_FRAGMENT")
 [ $leakcheck = 1 ] && opts="CONFIG_DEBUG_KMEMLEAK $opts"
+[ -z "$scanonly" ] || opts="CONFIG_DEBUG_KMEMLEAK CONFIG_HOSTFS CONFIG_DEBUG_FS"
 for opt in $opts; do
 	grep -qx "$opt=y" "$bdir/.config" ||
 		fail "kmemleak: $opt is not set in $bdir/.config (kunit/debug.config, kunit/failslab.config)"
@@ -85,9 +101,12 @@ done
 # The return address of each kmemdup() call in drm_gpuva_sm_step(): the
 # only frame that the stack trace filter lets fail.  The UML binary is not
 # position independent, so System.map addresses are the run time ones.
-found=$("$TOP/scripts/kmemleak.py" sites --build-dir "$bdir" \
-	--objdump-out "$RESULTS/kmemleak-objdump.txt" --json "$json") || exit 1
-mapfile -t sites <<<"$found"
+sites=()
+if [ -z "$scanonly" ]; then
+	found=$("$TOP/scripts/kmemleak.py" sites --build-dir "$bdir" \
+		--objdump-out "$RESULTS/kmemleak-objdump.txt" --json "$json") || exit 1
+	mapfile -t sites <<<"$found"
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -159,6 +178,12 @@ start() {
 # kmemleak's minimum object age.
 filter=()
 [ -n "${KUNIT_FILTER:-}" ] && filter=("kunit.filter_glob=${KUNIT_FILTER#--filter_glob=}")
+if [ -n "$scanonly" ]; then
+	note "kmemleak: $linux: all suites then a scan, one boot"
+	start "$scanonly" "${filter[@]}"
+	wait
+	exit 0
+fi
 log=$RESULTS/kmemleak.log
 note "kmemleak: $linux: all suites then a scan, and failslab at ${sites[*]}, four boots at once"
 start "$log" "${filter[@]}"

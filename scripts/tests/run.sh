@@ -508,6 +508,47 @@ t_summary_after_leak() {
 	grep -q '^error: no summary in .*summary.json' "$T/err" || fail "no error line: $(cat "$T/err")"
 }
 
+# make baseline and make baseline-check: the base of the tree (KDIR at its
+# HEAD here) in a worktree of the clone, its recorded KUnit log and kmemleak
+# boot turned into kunit/upstream-*, which the check then finds equal;
+# a hand edit fails the check; a leak that is not an upstream test's stops
+# the rewrite with nothing written.
+t_baseline_written_and_checked() {
+	local wt
+	setup
+	fake_kmemleak_kernel
+	printf '#!/bin/sh\ncat %s\n' "$HERE/data/baseline/tests.nm" >"$T/bin/nm"
+	chmod +x "$T/bin/nm"
+	export FAKE_BUILD=$T/build PATH=$T/bin:$PATH FAKE_TEST_LOG=$HERE/data/kunit/test.log
+	FAKE_BOOT=$HERE/data/kmemleak/boot.log run_script baseline.sh
+	[ "$rc" = 0 ] || fail "make baseline failed: $err"
+	grep -q '^baseline: 2 splat keys, 6 leaked objects of 3 upstream test functions: .* written$' <<<"$out" ||
+		fail "bad last line: $out"
+	wt=$(CACHE=$T/cache bash -c '. "$1/scripts/lib.sh"; tree_scratch baseline' _ "$T/top")
+	[ "$(git -C "$wt" rev-parse HEAD)" = "$(git -C "$T/k" rev-parse HEAD)" ] || fail "the base was not checked out in $wt"
+	[ "$(git -C "$wt" rev-parse --path-format=absolute --git-common-dir)" = "$(CACHE=$T/cache bash -c '. "$1/scripts/lib.sh"; tree_dir' _ "$T/top")/.git" ] ||
+		fail "the baseline worktree is not the KDIR clone's"
+	[ "$(grep -v '^#' "$T/top/kunit/upstream-splats" | grep -c .)" = 2 ] || fail "splats: $(cat "$T/top/kunit/upstream-splats")"
+	grep -q "^#   base:      $(git -C "$T/k" rev-parse HEAD) base$" "$T/top/kunit/upstream-splats" || fail "the base is not named"
+	[ "$(grep -v '^#' "$T/top/kunit/upstream-leaks" | grep . | sort | tr '\n' ' ')" = \
+		"drm_test_bridge_chain_init drm_test_bridge_rgb_producer_in_fmts drm_test_bridge_yuv8_passthrough_in_fmts " ] ||
+		fail "leaks: $(cat "$T/top/kunit/upstream-leaks")"
+	cp "$T/top/kunit/upstream-splats" "$T/splats.good"
+
+	FAKE_BOOT=$HERE/data/kmemleak/boot.log run_script baseline.sh --check
+	[ "$rc" = 0 ] || fail "the check fails on the files just written: $err"
+	sed -i '/drm_framebuffer_init$/d' "$T/top/kunit/upstream-splats"
+	cp "$T/top/kunit/upstream-splats" "$T/splats.edited"
+	FAKE_BOOT=$HERE/data/kmemleak/boot.log run_script baseline.sh --check
+	expect_error "kunit/upstream-splats differ from what KDIR=.* and the fragments give"
+	cmp -s "$T/top/kunit/upstream-splats" "$T/splats.edited" || fail "the check wrote the file"
+
+	FAKE_BOOT=$HERE/data/kmemleak/boot-leak.log run_script baseline.sh
+	expect_error "leaked object 0x64ad8000 was not allocated by an upstream test"
+	cmp -s "$T/top/kunit/upstream-splats" "$T/splats.edited" || fail "a failed baseline rewrote upstream-splats"
+	! ls "$T/top/kunit/"*.new >/dev/null 2>&1 || fail "temporary files left behind"
+}
+
 # The embedded base with a MAINTAINERS section and a stand-in
 # get_maintainer.pl, and a series committed as the repository is: by the
 # placeholder identity, with a real person's tags.  Patch 2 is a real
@@ -690,6 +731,8 @@ LLVM = 'clang-19:clang-19 ld.lld-19:lld-19 llvm-ar-19:llvm-19 ' + KBUILD
 NEEDS = {
     'apply.sh': 'git:git',
     'b4-addresses.sh': '/usr/bin/perldoc:perl',  # get_maintainer.pl: JSON::PP
+    'baseline.sh': 'git:git nm:binutils diff:diffutils ' + UM,
+    'baseline.py': 'python3:python3',
     'bench-pipeline.sh': 'make:make tar:tar ' + UM,
     'bench-report.py': 'python3:python3 gnuplot:gnuplot-nox',
     'bench.sh': 'git:git taskset:util-linux gnuplot:gnuplot-nox ' + UM,
@@ -942,6 +985,7 @@ t_python_errors_on_stderr() {
 		[json-field.py]="$T/none.json verdict"
 		[kmemleak.py]="caught $T/none.json 3"
 		[splats.py]="$T/none.log"
+		[baseline.py]="--test-log $T/none.log --kmemleak-log $T/none.log --tests-nm $T/none --base b --fragments f --fragments-stamp s --splats $T/s --leaks $T/l"
 	)
 	for py in "$REPO"/scripts/*.py; do
 		# Modules such as cli.py are imported, not run.

@@ -35,6 +35,7 @@ def script(name):
     return module
 
 
+baseline = script('baseline.py')
 bench_report = script('bench-report.py')
 coverage_report = script('coverage-report.py')
 check_cover = script('check-cover.py')
@@ -471,6 +472,60 @@ class TestSummary(unittest.TestCase, KmemleakBoots):
         rc, out, err = run('summary.py', data('kunit', 'test.log'), data('kunit', 'test.log'))
         self.assertEqual(out, '')
         self.assertErrorLine(rc, err, r'^error: no KUnit results in .*test.log: ')
+
+
+class TestBaseline(unittest.TestCase, ErrorLine):
+    """baseline.py on the recorded KUnit log and kmemleak boot, with the
+    recorded symbols of drivers/gpu/drm/tests (data/baseline/tests.nm)."""
+
+    def write(self, boot='boot.log'):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        out = (os.path.join(tmp, 'splats'), os.path.join(tmp, 'leaks'))
+        rc, stdout, err = run('baseline.py', '--test-log', data('kunit', 'test.log'),
+                              '--kmemleak-log', data('kmemleak', boot),
+                              '--tests-nm', data('baseline', 'tests.nm'),
+                              '--base', 'ca21f9d1a2a1 Linux 7.3.4', '--fragments', 'kunit/debug.config',
+                              '--fragments-stamp', '0123456789abcdef0123', '--splats', out[0],
+                              '--leaks', out[1])
+        return rc, stdout, err, out
+
+    def test_entries(self):
+        rc, stdout, err, (spl, leak) = self.write()
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(stdout, 'baseline: 2 splat keys, 6 leaked objects of 3 upstream test functions\n')
+        # The keys are what summary.py and kmemleak.py read back.
+        self.assertEqual(splats.load_known(spl), {'drm_framebuffer WARNING drm_framebuffer_free',
+                                                  'drm_framebuffer WARNING drm_framebuffer_init'})
+        self.assertEqual(kmemleak.load_upstream_leaks(leak), {
+            'drm_test_bridge_rgb_producer_in_fmts', 'drm_test_bridge_yuv8_passthrough_in_fmts',
+            'drm_test_bridge_chain_init'})
+        with open(spl) as f:
+            text = f.read()
+        # Each entry says which case printed it, and where.
+        self.assertIn('# drm_test_framebuffer_free: drivers/gpu/drm/drm_framebuffer.c:833\n'
+                      'drm_framebuffer WARNING drm_framebuffer_free\n', text)
+        self.assertIn('#   base:      ca21f9d1a2a1 Linux 7.3.4\n', text)
+        self.assertIn('(content 0123456789ab)', text)
+        with open(leak) as f:
+            text = f.read()
+        self.assertIn('# 2 x 16 bytes, __kmalloc_cache_noprof <- drm_test_bridge_rgb_producer_in_fmts'
+                      ' <- select_bus_fmt_recursive\ndrm_test_bridge_rgb_producer_in_fmts\n', text)
+        # The same inputs give the same files.
+        again = self.write()[3]
+        for a, b in zip((spl, leak), again):
+            with open(a) as f, open(b) as g:
+                self.assertEqual(f.read(), g.read())
+
+    def test_leak_not_of_a_test(self):
+        # boot-leak.log holds an object that gpuvm_test_vm_init() allocated:
+        # not a function of the base's tests, so it cannot become noise.
+        rc, _, err, _ = self.write('boot-leak.log')
+        self.assertErrorLine(rc, err, r'leaked object 0x64ad8000 was not allocated by an upstream test')
+
+    def test_boot_stopped_early(self):
+        rc, _, err, _ = self.write('boot-early.log')
+        self.assertErrorLine(rc, err, r'did not reach the end of its init script')
 
 
 class TestCheckCover(unittest.TestCase, ErrorLine):
