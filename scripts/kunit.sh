@@ -10,8 +10,11 @@
 # Results: $RESULTS/kunit.json (kunit.py --json), $RESULTS/kunit.out (the
 # kunit.py output) and $RESULTS/test.log (the raw kernel log).  When the
 # tree has the drm_gpuvm suites and no filter is given, the same kernel boots
-# once more with only them: $RESULTS/kunit-gpuvm.json and test-gpuvm.log
+# once more with only them, at the same time as the main run when the
+# kernel was built already: $RESULTS/kunit-gpuvm.json and test-gpuvm.log
 # (see summary.py --alone; an upstream suite turns lockdep off before ours).
+# $RESULTS/kunit-times gets the seconds of each part, NAME=SECONDS a line
+# (build, suites, gpuvm-alone), for run.sh's summary.
 . "$(dirname "$0")/lib.sh"
 
 build_only=0
@@ -25,6 +28,8 @@ mkdir -p "$bdir" "$RESULTS"
 need_space "$BUILD_ROOT" 1024 "the KUnit build"
 [ $build_only = 1 ] || rm -f "$RESULTS/kunit.json" "$RESULTS/test.log" "$RESULTS/kunit.out" \
 	"$RESULTS/kunit-gpuvm.json" "$RESULTS/test-gpuvm.log" "$RESULTS/kunit-gpuvm.out"
+times=$RESULTS/kunit-times
+[ $build_only = 0 ] || rm -f "$times"
 
 cd "$tree" || die "cannot enter $tree"
 # What kunit.py needs to configure and build, for both build and run.
@@ -44,10 +49,12 @@ if [ $build_only = 1 ]; then
 	# Only build (run.sh then boots it for kmemleak while kunit.sh runs it).
 	[ $built = 1 ] && exit 0
 	note "kunit: building in $bdir"
+	t0=$(now)
 	with_build_lock python3 tools/testing/kunit/kunit.py build "${build[@]}" --build_dir="$bdir" \
 		>"$RESULTS/kunit-build.out" 2>&1 ||
 		die "KUnit build failed: $(kunit_first_error "$RESULTS/kunit-build.out") (full log: $RESULTS/kunit-build.out)"
 	echo "$stamp" >"$bdir/.gpuvm-stamp"
+	echo "build=$(elapsed "$t0")" >>"$times"
 	exit 0
 fi
 if [ $built = 1 ]; then
@@ -57,8 +64,32 @@ else
 	cmd=(python3 tools/testing/kunit/kunit.py run "${build[@]}" "${common[@]}")
 fi
 
+# The drm_gpuvm suites alone: the same kernel booted straight, as kunit.py
+# boots UML (its arguments, with the filter), and its log parsed by
+# kunit.py parse.  It needs no kunit.py exec of its own, which would share
+# the build directory's test.log, so it boots while the main run runs,
+# on the other CPU, when the kernel is already built.
+alone=0
+[ -z "${KUNIT_FILTER:-}" ] && [ -f drivers/gpu/drm/tests/drm_gpuvm_test.c ] && alone=1
+alone_boot() {
+	local a0 rc=0
+	a0=$(now)
+	timeout 900 "$bdir/linux" 'kunit.filter_glob=drm_gpuvm*' kunit.enable=1 mem=1G console=tty \
+		kunit_shutdown=halt </dev/null 2>&1 | tr -d '\r' >"$RESULTS/test-gpuvm.log" || rc=$?
+	python3 tools/testing/kunit/kunit.py parse --json="$RESULTS/kunit-gpuvm.json" \
+		"$RESULTS/test-gpuvm.log" >"$RESULTS/kunit-gpuvm.out" 2>&1 || true
+	echo "kernel exit $rc" >>"$RESULTS/kunit-gpuvm.out"
+	echo "gpuvm-alone=$(elapsed "$a0")" >>"$times"
+}
+apid=
+if [ $alone = 1 ] && [ $built = 1 ]; then
+	alone_boot &
+	apid=$!
+fi
+
 note "kunit: ${cmd[*]}"
 rc=0
+t0=$(now)
 if [ "${cmd[2]}" = exec ]; then
 	# Only runs the kernel of this tree's own build directory: no build lock.
 	"${cmd[@]}" >"$RESULTS/kunit.out" 2>&1 || rc=$?
@@ -66,6 +97,9 @@ else
 	with_build_lock "${cmd[@]}" >"$RESULTS/kunit.out" 2>&1 || rc=$?
 fi
 [ -f "$bdir/test.log" ] && cp "$bdir/test.log" "$RESULTS/test.log"
+# kunit.py run builds and runs: its time is the build's and the suites'.
+if [ "${cmd[2]}" = exec ]; then echo "suites=$(elapsed "$t0")"; else echo "build+suites=$(elapsed "$t0")"; fi >>"$times"
+[ -z "$apid" ] || wait "$apid" || true
 
 if [ ! -f "$RESULTS/kunit.json" ]; then
 	# kunit.py stopped before running anything: configuration or build.
@@ -74,11 +108,9 @@ if [ ! -f "$RESULTS/kunit.json" ]; then
 fi
 [ "${cmd[2]}" = run ] && [ -x "$bdir/linux" ] && echo "$stamp" >"$bdir/.gpuvm-stamp"
 
-if [ -z "${KUNIT_FILTER:-}" ] && [ -f drivers/gpu/drm/tests/drm_gpuvm_test.c ]; then
-	python3 tools/testing/kunit/kunit.py exec --build_dir="$bdir" \
-		--json="$RESULTS/kunit-gpuvm.json" 'drm_gpuvm*' >"$RESULTS/kunit-gpuvm.out" 2>&1 || true
+if [ $alone = 1 ]; then
+	[ -n "$apid" ] || alone_boot
 	[ -f "$RESULTS/kunit-gpuvm.json" ] ||
 		die "the drm_gpuvm suites did not run alone: $(tail -n 1 "$RESULTS/kunit-gpuvm.out") (full log: $RESULTS/kunit-gpuvm.out)"
-	cp "$bdir/test.log" "$RESULTS/test-gpuvm.log"
 fi
 exit 0

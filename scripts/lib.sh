@@ -334,6 +334,18 @@ kunit_build_args() {
 	KUNIT_BUILD+=(--make_options "CC=$cc" --jobs="$(nproc)")
 }
 
+# ---- Timings ---------------------------------------------------------------
+
+# now: the wall clock in seconds, with nanoseconds.  elapsed T0 [T1]: the
+# seconds from T0 to T1 (default: now), one decimal.
+now() {
+	date +%s.%N
+}
+
+elapsed() {
+	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.1f\n", b - a }'
+}
+
 # ---- Content stamps ----------------------------------------------------------
 #
 # A build or a run is reused when the stamp of everything it depends on is

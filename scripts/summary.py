@@ -266,9 +266,9 @@ def write(path, text):
 
 def timing(value):
     name, sep, seconds = value.partition('=')
-    if not sep or not name or not seconds.isdigit():
+    if not sep or not name or not re.fullmatch(r'[0-9]+(\.[0-9]+)?', seconds):
         raise ValueError(value)
-    return name, int(seconds)
+    return name, int(seconds) if seconds.isdigit() else round(float(seconds), 1)
 
 
 def main(argv):
