@@ -48,11 +48,24 @@ fi
 if [ $build_only = 1 ]; then
 	# Only build (run.sh then boots it for kmemleak while kunit.sh runs it).
 	[ $built = 1 ] && exit 0
-	note "kunit: building in $bdir"
 	t0=$(now)
-	with_build_lock python3 tools/testing/kunit/kunit.py build "${build[@]}" --build_dir="$bdir" \
-		>"$RESULTS/kunit-build.out" 2>&1 ||
-		die "KUnit build failed: $(kunit_first_error "$RESULTS/kunit-build.out") (full log: $RESULTS/kunit-build.out)"
+	cstamp=$(kunit_config_stamp .)
+	if [ -x "$bdir/linux" ] && stamp_matches "$bdir/.gpuvm-config-stamp" "$cstamp"; then
+		# The configuration kunit.py made and checked last time still
+		# holds: kbuild's make alone, without kunit.py's olddefconfig,
+		# compile_commands.json and scripts_gdb (7 s of the edit loop).
+		note "kunit: configuration unchanged, make in $bdir"
+		kunit_make_args
+		with_build_lock make "${KUNIT_MAKE[@]}" O="$bdir" >"$RESULTS/kunit-build.out" 2>&1 ||
+			die "KUnit build failed: $(kunit_first_error "$RESULTS/kunit-build.out") (full log: $RESULTS/kunit-build.out)"
+	else
+		rm -f "$bdir/.gpuvm-config-stamp"
+		note "kunit: building in $bdir"
+		with_build_lock python3 tools/testing/kunit/kunit.py build "${build[@]}" --build_dir="$bdir" \
+			>"$RESULTS/kunit-build.out" 2>&1 ||
+			die "KUnit build failed: $(kunit_first_error "$RESULTS/kunit-build.out") (full log: $RESULTS/kunit-build.out)"
+		echo "$cstamp" >"$bdir/.gpuvm-config-stamp"
+	fi
 	echo "$stamp" >"$bdir/.gpuvm-stamp"
 	echo "build=$(elapsed "$t0")" >>"$times"
 	exit 0
@@ -62,6 +75,7 @@ if [ $built = 1 ]; then
 	cmd=(python3 tools/testing/kunit/kunit.py exec "${common[@]}")
 else
 	cmd=(python3 tools/testing/kunit/kunit.py run "${build[@]}" "${common[@]}")
+	rm -f "$bdir/.gpuvm-config-stamp"
 fi
 
 # The drm_gpuvm suites alone: the same kernel booted straight, as kunit.py
@@ -106,7 +120,10 @@ if [ ! -f "$RESULTS/kunit.json" ]; then
 	first=$(kunit_first_error "$RESULTS/kunit.out")
 	die "KUnit build failed: ${first:-kunit.py exited with $rc} (full log: $RESULTS/kunit.out)"
 fi
-[ "${cmd[2]}" = run ] && [ -x "$bdir/linux" ] && echo "$stamp" >"$bdir/.gpuvm-stamp"
+if [ "${cmd[2]}" = run ] && [ -x "$bdir/linux" ]; then
+	echo "$stamp" >"$bdir/.gpuvm-stamp"
+	kunit_config_stamp . >"$bdir/.gpuvm-config-stamp"
+fi
 
 if [ $alone = 1 ]; then
 	[ -n "$apid" ] || alone_boot

@@ -381,6 +381,49 @@ kunit_stamp() {
 	} | content_stamp
 }
 
+# kunit_config_stamp DIR: the stamp of what the configuration of a KUnit
+# build of DIR depends on: the arguments KUNIT_BUILD with the kunitconfigs'
+# contents, and every Kconfig file and kunit.py configuration of the tree,
+# committed or not.  While it stays the same, the .config that kunit.py
+# made and checked stays right, and kbuild's make alone rebuilds the tree.
+kunit_config_stamp() {
+	local dir=$1 a f paths=(':(glob)**/Kconfig*' 'tools/testing/kunit/configs')
+	{
+		git -C "$dir" ls-files -s -- "${paths[@]}"
+		git -C "$dir" diff HEAD -- "${paths[@]}"
+		for a in "${KUNIT_BUILD[@]}"; do
+			case $a in
+			--kunitconfig=*)
+				f=${a#--kunitconfig=}
+				[[ $f == /* ]] || f=$dir/$f
+				[ ! -d "$f" ] || f=$f/.kunitconfig
+				cat "$f"
+				;;
+			*) printf '%s\n' "$a" ;;
+			esac
+		done
+	} | content_stamp
+}
+
+# kunit_make_args: kbuild's arguments in the same form as kunit.py gives
+# them for KUNIT_BUILD (ARCH, O= is the caller's, --jobs, the make options),
+# so that make alone sees the same command lines and rebuilds nothing more.
+kunit_make_args() {
+	local a next=0
+	KUNIT_MAKE=(ARCH=um)
+	for a in "${KUNIT_BUILD[@]}"; do
+		if [ $next = 1 ]; then
+			KUNIT_MAKE+=("$a")
+			next=0
+			continue
+		fi
+		case $a in
+		--make_options) next=1 ;;
+		--jobs=*) KUNIT_MAKE+=("$a") ;;
+		esac
+	done
+}
+
 # stamp_matches FILE STAMP: FILE's first line is STAMP.
 stamp_matches() {
 	[ -f "$1" ] && [ "$(head -n 1 "$1")" = "$2" ]

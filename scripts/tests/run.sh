@@ -366,6 +366,35 @@ t_nothing_changed_is_cached() {
 
 # Export is stable: exporting the same commits twice gives the same bytes,
 # and the drift check notices a hand-edited patch.
+# kunit.sh --build-only: kunit.py build the first time; kbuild's make alone
+# while the configuration (kunitconfigs, Kconfig files) stays the same;
+# kunit.py build again when a Kconfig file or a fragment changes.
+t_build_make_when_config_unchanged() {
+	local tree
+	setup
+	tree=$(CACHE=$T/cache "$T/top/scripts/prepare-tree.sh")
+	CACHE=$T/cache "$T/top/scripts/apply.sh" "$tree" 2>/dev/null || fail "apply failed"
+	printf 'config DRM_GPUVM\n\ttristate\n' >"$tree/drivers/gpu/drm/Kconfig"
+	git -C "$tree" add drivers/gpu/drm/Kconfig && git -C "$tree" commit -q -m Kconfig
+	export FIXTURE_LOG=$T/calls.log
+	builds() { grep -c "^kunit.py .*args=build " "$T/calls.log"; }
+	makes() { grep -c "^make .*args=all ARCH=um CC=ccache gcc\|^make .*args=all ARCH=um CC=gcc" "$T/calls.log"; }
+	FAKE_KUNIT=ok run_script kunit.sh --build-only "$tree"
+	[ "$rc" = 0 ] && [ "$(builds)" = 1 ] || fail "first build not through kunit.py build: $err"
+	echo '/* edit */' >>"$tree/drivers/gpu/drm/drm_gpuvm.c"
+	FAKE_KUNIT=ok run_script kunit.sh --build-only "$tree"
+	[ "$rc" = 0 ] || fail "second build failed: $err"
+	grep -q 'configuration unchanged, make in' <<<"$err" || fail "not make alone: $err"
+	[ "$(builds)" = 1 ] && [ "$(makes)" = 1 ] || fail "kunit.py build $(builds), make $(makes) times"
+	echo '	default y' >>"$tree/drivers/gpu/drm/Kconfig"
+	FAKE_KUNIT=ok run_script kunit.sh --build-only "$tree"
+	[ "$(builds)" = 2 ] && [ "$(makes)" = 1 ] || fail "a changed Kconfig did not go through kunit.py: $err"
+	echo 'CONFIG_FIXTURE_MORE=y' >>"$T/top/kunit/debug.config"
+	echo '/* edit */' >>"$tree/drivers/gpu/drm/drm_gpuvm.c"
+	FAKE_KUNIT=ok run_script kunit.sh --build-only "$tree"
+	[ "$(builds)" = 3 ] && [ "$(makes)" = 1 ] || fail "a changed fragment did not go through kunit.py: $err"
+}
+
 t_export_stable_and_drift() {
 	setup
 	unset KDIR
