@@ -48,7 +48,14 @@ bench) want="$build gnuplot:gnuplot-nox" ;;
 ci-drm) want="$build $llvm /usr/include/gelf.h:libelf-dev
 	qemu-system-x86_64:qemu-system-x86 qemu-system-aarch64:qemu-system-arm
 	qemu-system-arm:qemu-system-arm" ;;
-users) want="$build $llvm" ;;
+# The Rust build of make users (scripts/rust.sh): bookworm's rustc-web with
+# its library source, and the clang/lld/llvm of the LLVM that rustc-web is
+# built on (22); bindgen is built from sid's sources by rust.sh itself.
+# x86_64's objtool includes <gelf.h>; the x86_64 defconfig needs OpenSSL.
+users) want="$build $llvm /usr/bin/rustc:rustc-web /usr/bin/cargo:cargo-web
+	/usr/lib/rustlib/src/rust:rust-web-src clang-22:clang-22 ld.lld-22:lld-22 llvm-ar-22:llvm-22
+	/usr/lib/llvm-22/lib/libclang.so:libclang-22-dev /usr/include/gelf.h:libelf-dev
+	/usr/include/openssl/ssl.h:libssl-dev" ;;
 # An x86_64 kernel under QEMU: objtool includes <gelf.h>.
 smp) want="$build /usr/include/gelf.h:libelf-dev qemu-system-x86_64:qemu-system-x86" ;;
 send-dry) want="$build b4:b4" ;;

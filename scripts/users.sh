@@ -6,6 +6,8 @@
 # (LLVM, COMPILE_TEST) covers all five: powervr has no COMPILE_TEST on
 # x86_64.  Runs in the static worktree of the tree (see check-static.sh) at
 # the applied series; what fails there is compiled again on the base.
+# Then the Rust side: rust/ and drivers/gpu/drm/tyr (scripts/rust.sh),
+# base against patched.
 . "$(dirname "$0")/lib.sh"
 
 ver=${LLVM_VERSION:-19}
@@ -87,4 +89,26 @@ if [ ${#bad[@]} -gt 0 ]; then
 	done
 	die "${#bad[@]} of ${#objs[@]} drm_gpuvm users compile on the base but not with the series: ${bad[*]} (log: $log)"
 fi
-echo "drm_gpuvm users (arm64, LLVM=-$ver, COMPILE_TEST): $ok objects compiled, $((notcfg + basefail)) not built in this config (they fail on the base too), 0 failed"
+c_result="drm_gpuvm users (arm64, LLVM=-$ver, COMPILE_TEST): $ok objects compiled, $((notcfg + basefail)) not built in this config (they fail on the base too), 0 failed"
+echo "$c_result"
+
+# The Rust side: rust/ (the kernel crate, rust/kernel/drm/gpuvm among it)
+# and drivers/gpu/drm/tyr, on x86_64 with Debian's toolchain
+# (scripts/rust.sh), the series against its base, each in a worktree and
+# build directory of its own.  The series may not fail to build there, nor
+# add a warning.
+rust_build() {
+	local wt=$RUST_WT-$1 rev=$2 line
+	worktree_at "$wt" "$rev"
+	line=$("$TOP/scripts/rust.sh" "$wt" "$(tree_build "rust-$1")" 2>>"$RESULTS/users/rust-$1.err") || return 1
+	sed -n 's/^rust: built .*(\([0-9]*\) objects, \([0-9]*\) warnings)$/\1 \2/p' <<<"$line"
+}
+RUST_WT=$(tree_scratch rust)
+rm -f "$RESULTS/users/rust-"*.err
+read -r rp_objs rp_warn < <(rust_build patched "$APPLIED_REV") ||
+	die "the Rust build fails with the series: $(grep -m1 '^error: ' "$RESULTS/users/rust-patched.err" | sed 's/^error: //') (log: $RESULTS/users/rust-patched.err)"
+read -r rb_objs rb_warn < <(rust_build base "$BASE_REV") ||
+	die "the Rust build fails on the base: $(grep -m1 '^error: ' "$RESULTS/users/rust-base.err" | sed 's/^error: //') (log: $RESULTS/users/rust-base.err)"
+[ "$rp_warn" -le "$rb_warn" ] ||
+	die "the series adds $((rp_warn - rb_warn)) Rust warnings to rust/ and drivers/gpu/drm/tyr ($rb_warn on the base, $rp_warn with it; logs in $(tree_build rust-patched)/rust-logs)"
+echo "Rust (x86_64, rustc-web, COMPILE_TEST): rust/ and drivers/gpu/drm/tyr built, $rp_objs objects, $rp_warn warnings with the series, $rb_warn on the base ($rb_objs objects)"

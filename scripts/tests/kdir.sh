@@ -220,10 +220,26 @@ t_kdir_coverage() {
 # the applied series.
 t_kdir_users() {
 	kdir_fixture
+	# A stand-in for the Rust build: records where it ran; RUST_WARN more
+	# warnings anywhere but on BASE.
+	cat >"$T/top/scripts/rust.sh" <<SH
+#!/bin/sh
+cd "\$1" && scripts/fixture-record rust.sh "\$@"
+w=0
+[ "\$(git rev-parse HEAD)" = "$FIX_BASE" ] || w=\${RUST_WARN:-0}
+echo "rust: built rust/kernel and drivers/gpu/drm/tyr (12 objects, \$w warnings)"
+SH
+	chmod +x "$T/top/scripts/rust.sh"
 	run_script users.sh
 	[ "$rc" = 0 ] || fail "users: $err"
 	grep -q 'drm_gpuvm users (arm64, LLVM=-19, COMPILE_TEST): 1 objects compiled' <<<"$out" || fail "users: $out"
+	grep -q '^Rust (x86_64, rustc-web, COMPILE_TEST): rust/ and drivers/gpu/drm/tyr built, 12 objects, 0 warnings with the series, 0 on the base' <<<"$out" ||
+		fail "no Rust line: $out"
 	ran make "$(git -C "$TREE" rev-parse applied)" 'drivers/gpu/drm/xe/xe_vm.o'
+	ran rust.sh "$(git -C "$TREE" rev-parse applied)"
+	ran rust.sh "$FIX_BASE"
+	RUST_WARN=2 run_script users.sh
+	expect_error "the series adds 2 Rust warnings to rust/ and drivers/gpu/drm/tyr \\(0 on the base, 2 with it"
 	untouched
 }
 

@@ -811,6 +811,11 @@ NEEDS = {
     'send-dry.sh': 'b4:b4 git:git',
     'summary.py': 'python3:python3',
     'users.sh': 'git:git ccache:ccache ' + LLVM,
+    'rust.sh': '''/usr/bin/rustc:rustc-web /usr/bin/cargo:cargo-web
+        /usr/lib/rustlib/src/rust:rust-web-src clang-22:clang-22 ld.lld-22:lld-22 llvm-ar-22:llvm-22
+        /usr/lib/llvm-22/lib/libclang.so:libclang-22-dev /usr/include/gelf.h:libelf-dev
+        /usr/include/openssl/ssl.h:libssl-dev apt-get:apt dpkg-deb:dpkg flock:util-linux
+        ccache:ccache ''' + KBUILD,
     'smp.sh': 'git:git ccache:ccache flock:util-linux qemu-system-x86_64:qemu-system-x86 /usr/include/gelf.h:libelf-dev ' + UM,
     'tests/run.sh': 'git:git python3:python3 make:make b4:b4 shellcheck:shellcheck',
     'tests/fake-kunit.py': 'python3:python3',
