@@ -32,7 +32,10 @@ import kmemleak
 import splats
 
 CASE = re.compile(r'^    (?:not )?ok \d+ (\S+)')
-WHERE = re.compile(r'^WARNING: (\S+:\d+) ')
+WHERE = re.compile(r'(?:^WARNING: | at )(\S+:\d+)')
+# What a splat's first line may hold that differs from boot to boot.
+VOLATILE = [(re.compile(r'\+0x[0-9a-f]+/0x[0-9a-f]+'), ''), (re.compile(r'PID: \d+'), 'PID: N'),
+            (re.compile(r'/\d+\b'), '/N'), (re.compile(r'\b(0x)?[0-9a-f]{8,}\b'), 'ADDR')]
 NM = re.compile(r'^[0-9a-fA-F]+ [tTwW] (\S+)$')
 
 
@@ -75,8 +78,14 @@ def splat_entries(logs):
             if s.kind == 'kmemleak':
                 continue
             text = s.text
-            m = WHERE.match(text)
-            where = m.group(1) if m else re.sub(r'\+0x[0-9a-f/x]+', '', text)[:70]
+            m = WHERE.search(text)
+            if m:
+                where = m.group(1)
+            else:
+                where = text
+                for pattern, repl in VOLATILE:
+                    where = pattern.sub(repl, where)
+                where = where[:70]
             found.setdefault(s.key, set()).add(f'{case[s.line] or "outside any case"}: {where}')
     return found
 

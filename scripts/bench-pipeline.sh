@@ -66,7 +66,7 @@ passed() {
 		die "$1 make did not pass (log: $DIR/results/$1.log)"
 }
 
-note "1/4 cold make (empty cache: download, unpack, apply, build, run)"
+note "1/5 cold make (empty cache: download, unpack, apply, build, run)"
 cold=$(timed cold pmake)
 passed cold
 fetch=$("$TOP/scripts/json-field.py" "$summary" timings.base+apply) || exit 1
@@ -143,11 +143,11 @@ awk -v cold="$cold" -v fetch="${fetch:-0}" -v warm="$warm" -v none="$none" -v k=
 	}
 	printf "  %-34s %8.1f\n", "prepare (the tree and its base)", v["prepare"]
 	printf "  %-34s %8.1f\n", "apply (git am, time stamps)", v["apply"]
-	printf "  %-34s %8.1f\n", "build (kunit.py build)", v["build"]
+	printf "  %-34s %8.1f\n", "build (make, or kunit.py build)", v["build"]
 	printf "  %-34s %8.1f\n", "suites (kunit.py exec, all)", v["suites"]
-	printf "  %-34s %8.1f\n", "drm_gpuvm suites alone", v["gpuvm-alone"]
+	printf "  %-34s %8.1f  (beside the suites)\n", "drm_gpuvm suites alone", v["gpuvm-alone"]
 	printf "  %-34s %8.1f  (%.1f, while the suites ran)\n", "wait for kmemleak/failslab boots", v["kmemleak-wait"], v["kmemleak"]
-	sum = v["prepare"] + v["apply"] + v["build"] + v["suites"] + v["gpuvm-alone"] + v["kmemleak-wait"]
+	sum = v["prepare"] + v["apply"] + v["build"] + v["suites"] + v["kmemleak-wait"]
 	printf "  %-34s %8.1f\n", "rest (make, stamps, summary)", warm - sum
 	printf "  %-34s %8.1f\n", "total", warm
 	printf "the floor: make %.1f (edited objects, link) + one boot of the suites %.1f = %.1f\n", fmake, fboot, floor

@@ -50,21 +50,28 @@ if [ $build_only = 1 ]; then
 	[ $built = 1 ] && exit 0
 	t0=$(now)
 	cstamp=$(kunit_config_stamp .)
-	if [ -x "$bdir/linux" ] && stamp_matches "$bdir/.gpuvm-config-stamp" "$cstamp"; then
+	fast=0
+	if [ -x "$bdir/linux" ] && stamp_matches "$bdir/.gpuvm-config-stamp" "$cstamp" &&
+		[ "$(sed -n 2p "$bdir/.gpuvm-config-stamp")" = "$(content_stamp <"$bdir/.config")" ]; then
 		# The configuration kunit.py made and checked last time still
 		# holds: kbuild's make alone, without kunit.py's olddefconfig,
 		# compile_commands.json and scripts_gdb (7 s of the edit loop).
+		# Should make's own syncconfig change the .config all the same,
+		# kunit.py configures, checks and builds again.
 		note "kunit: configuration unchanged, make in $bdir"
 		kunit_make_args
 		with_build_lock make "${KUNIT_MAKE[@]}" O="$bdir" >"$RESULTS/kunit-build.out" 2>&1 ||
 			die "KUnit build failed: $(kunit_first_error "$RESULTS/kunit-build.out") (full log: $RESULTS/kunit-build.out)"
-	else
+		[ "$(sed -n 2p "$bdir/.gpuvm-config-stamp")" = "$(content_stamp <"$bdir/.config")" ] && fast=1 ||
+			note "kunit: make changed the .config: kunit.py configures and checks it again"
+	fi
+	if [ $fast = 0 ]; then
 		rm -f "$bdir/.gpuvm-config-stamp"
 		note "kunit: building in $bdir"
 		with_build_lock python3 tools/testing/kunit/kunit.py build "${build[@]}" --build_dir="$bdir" \
 			>"$RESULTS/kunit-build.out" 2>&1 ||
 			die "KUnit build failed: $(kunit_first_error "$RESULTS/kunit-build.out") (full log: $RESULTS/kunit-build.out)"
-		echo "$cstamp" >"$bdir/.gpuvm-config-stamp"
+		printf '%s\n%s\n' "$cstamp" "$(content_stamp <"$bdir/.config")" >"$bdir/.gpuvm-config-stamp"
 	fi
 	echo "$stamp" >"$bdir/.gpuvm-stamp"
 	echo "build=$(elapsed "$t0")" >>"$times"
@@ -76,6 +83,7 @@ if [ $built = 1 ]; then
 else
 	cmd=(python3 tools/testing/kunit/kunit.py run "${build[@]}" "${common[@]}")
 	rm -f "$bdir/.gpuvm-config-stamp"
+	cstamp=$(kunit_config_stamp .)
 fi
 
 # The drm_gpuvm suites alone: the same kernel booted straight, as kunit.py
@@ -92,13 +100,17 @@ alone_boot() {
 		kunit_shutdown=halt </dev/null 2>&1 | tr -d '\r' >"$RESULTS/test-gpuvm.log" || rc=$?
 	python3 tools/testing/kunit/kunit.py parse --json="$RESULTS/kunit-gpuvm.json" \
 		"$RESULTS/test-gpuvm.log" >"$RESULTS/kunit-gpuvm.out" 2>&1 || true
-	echo "kernel exit $rc" >>"$RESULTS/kunit-gpuvm.out"
 	echo "gpuvm-alone=$(elapsed "$a0")" >>"$times"
+	echo "$rc" >"$RESULTS/kunit-gpuvm.rc"
 }
 apid=
+rm -f "$RESULTS/kunit-gpuvm.rc"
 if [ $alone = 1 ] && [ $built = 1 ]; then
 	alone_boot &
 	apid=$!
+	# An early exit takes the boot with it: it would write into the
+	# results of the next run.
+	trap '[ -z "$apid" ] || pkill -P "$apid" 2>/dev/null; [ -z "$apid" ] || kill "$apid" 2>/dev/null; true' EXIT
 fi
 
 note "kunit: ${cmd[*]}"
@@ -114,6 +126,7 @@ fi
 # kunit.py run builds and runs: its time is the build's and the suites'.
 if [ "${cmd[2]}" = exec ]; then echo "suites=$(elapsed "$t0")"; else echo "build+suites=$(elapsed "$t0")"; fi >>"$times"
 [ -z "$apid" ] || wait "$apid" || true
+apid=
 
 if [ ! -f "$RESULTS/kunit.json" ]; then
 	# kunit.py stopped before running anything: configuration or build.
@@ -122,12 +135,12 @@ if [ ! -f "$RESULTS/kunit.json" ]; then
 fi
 if [ "${cmd[2]}" = run ] && [ -x "$bdir/linux" ]; then
 	echo "$stamp" >"$bdir/.gpuvm-stamp"
-	kunit_config_stamp . >"$bdir/.gpuvm-config-stamp"
+	printf '%s\n%s\n' "$cstamp" "$(content_stamp <"$bdir/.config")" >"$bdir/.gpuvm-config-stamp"
 fi
 
 if [ $alone = 1 ]; then
 	[ -n "$apid" ] || alone_boot
 	[ -f "$RESULTS/kunit-gpuvm.json" ] ||
-		die "the drm_gpuvm suites did not run alone: $(tail -n 1 "$RESULTS/kunit-gpuvm.out") (full log: $RESULTS/kunit-gpuvm.out)"
+		die "the drm_gpuvm suites did not run alone (kernel exit $(cat "$RESULTS/kunit-gpuvm.rc" 2>/dev/null || echo '?')): $(tail -n 1 "$RESULTS/kunit-gpuvm.out") (log: $RESULTS/test-gpuvm.log)"
 fi
 exit 0

@@ -385,7 +385,8 @@ kunit_stamp() {
 # build of DIR depends on: the arguments KUNIT_BUILD with the kunitconfigs'
 # contents, and every Kconfig file and kunit.py configuration of the tree,
 # committed or not.  While it stays the same, the .config that kunit.py
-# made and checked stays right, and kbuild's make alone rebuilds the tree.
+# made and checked stays right, and kbuild's make alone rebuilds the tree
+# (kunit.sh also checks that make left the .config as kunit.py checked it).
 kunit_config_stamp() {
 	local dir=$1 a f paths=(':(glob)**/Kconfig*' 'tools/testing/kunit/configs')
 	{
@@ -402,6 +403,9 @@ kunit_config_stamp() {
 			*) printf '%s\n' "$a" ;;
 			esac
 		done
+		# The tools whose versions Kconfig tests and kbuild does not watch.
+		as --version 2>/dev/null | head -n 1
+		ld --version 2>/dev/null | head -n 1
 	} | content_stamp
 }
 

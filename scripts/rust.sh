@@ -18,7 +18,10 @@
 # the first that fails: toolchain, rustavailable, config, prepare, rust/,
 # drivers/gpu/drm/tyr/.  The logs are in BUILD_DIR/rust-logs/; a step that
 # rebuilt nothing keeps the log of the last one that did, so that the
-# warning count is the one of the last real compile.
+# warning count is the one of the last real compile; the warnings, one a
+# line, go to BUILD_DIR/rust-logs/warnings.txt.  Callers that compare two
+# builds remove the objects first (make users), so that each log is the
+# one of a whole build.
 . "$(dirname "$0")/lib.sh"
 
 [ $# = 2 ] || die "usage: scripts/rust.sh TREE BUILD_DIR"
@@ -67,7 +70,9 @@ build_bindgen() {
 	local pkgs=()
 	log=$RUST_CACHE/bindgen-build.log
 	need_space "$RUST_CACHE" 1024 "the bindgen build"
-	private_apt "$apt" deb "$(debian_mirror)" sid
+	local mirror
+	mirror=$(debian_mirror) || exit 1
+	private_apt "$apt" deb "$mirror" sid
 	apt-get "${APT_OPTS[@]}" update >"$log" 2>&1 || die "toolchain: apt-get update of sid failed (log: $log)"
 	# The crates bindgen is made of: the librust-*-dev packages that
 	# librust-bindgen-dev needs, recursively (their own non-Rust needs,
@@ -146,9 +151,12 @@ build_bindgen() {
 
 # ---- toolchain ----------------------------------------------------------------
 
-bindgen_min=$("$tree/scripts/min-tool-version.sh" bindgen)
-rustc_min=$(ARCH=x86_64 SRCARCH=x86 "$tree/scripts/min-tool-version.sh" rustc)
-llvm_min=$(ARCH=x86_64 SRCARCH=x86 "$tree/scripts/min-tool-version.sh" llvm)
+bindgen_min=$("$tree/scripts/min-tool-version.sh" bindgen) ||
+	die "toolchain: $tree/scripts/min-tool-version.sh names no bindgen minimum"
+rustc_min=$(ARCH=x86_64 SRCARCH=x86 "$tree/scripts/min-tool-version.sh" rustc) ||
+	die "toolchain: $tree/scripts/min-tool-version.sh names no rustc minimum"
+llvm_min=$(ARCH=x86_64 SRCARCH=x86 "$tree/scripts/min-tool-version.sh" llvm) ||
+	die "toolchain: $tree/scripts/min-tool-version.sh names no LLVM minimum"
 need_debs rustc-web cargo-web rust-web-src libelf-dev libssl-dev flex bison bc
 rustc_ver=$(/usr/bin/rustc --version | awk '{ print $2 }')
 ver_ge "$rustc_ver" "$rustc_min" || die "toolchain: /usr/bin/rustc $rustc_ver is older than the kernel's minimum $rustc_min"
@@ -242,6 +250,11 @@ step drivers/gpu/drm/tyr/ drivers/gpu/drm/tyr/
 [ -f "$bdir/rust/kernel.o" ] || die "rust/: make passed but $bdir/rust/kernel.o is missing"
 [ -f "$bdir/drivers/gpu/drm/tyr/tyr.o" ] || die "drivers/gpu/drm/tyr/: make passed but tyr.o is missing"
 
+# The warnings themselves, for make users to compare: the paths of the
+# tree and the build directory taken out, one a line, sorted.
+cat "$logs/prepare.log" "$logs/rust_.log" "$logs/drivers_gpu_drm_tyr_.log" |
+	grep -E '^warning: |: warning: ' | grep -vE '^warning: [0-9]+ warnings? emitted' |
+	sed -e "s|$tree/||g" -e "s|$bdir/||g" | sort -u >"$logs/warnings.txt" || true
 objs=$(find "$bdir/rust" "$bdir/drivers/gpu/drm/tyr" -name '*.o' | wc -l)
 wr=$(($(warnings --rustc "$logs/prepare.log") + $(warnings "$logs/rust_.log")))
 wt=$(warnings "$logs/drivers_gpu_drm_tyr_.log")

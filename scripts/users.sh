@@ -95,20 +95,35 @@ echo "$c_result"
 # The Rust side: rust/ (the kernel crate, rust/kernel/drm/gpuvm among it)
 # and drivers/gpu/drm/tyr, on x86_64 with Debian's toolchain
 # (scripts/rust.sh), the series against its base, each in a worktree and
-# build directory of its own.  The series may not fail to build there, nor
-# add a warning.
+# build directory of its own.  The objects of rust/ and tyr are removed
+# first, so that both logs are of a whole build.  The series may not fail
+# to build there, nor add a warning that the base does not have; a base
+# that does not build is reported and not compared.
+rust_wt=$(tree_scratch rust)
+# rust_build NAME REV: sets OBJS and WARN, or returns 1 with the error line
+# of rust.sh in $RESULTS/users/rust-NAME.err.
 rust_build() {
-	local wt=$RUST_WT-$1 rev=$2 line
-	worktree_at "$wt" "$rev"
-	line=$("$TOP/scripts/rust.sh" "$wt" "$(tree_build "rust-$1")" 2>>"$RESULTS/users/rust-$1.err") || return 1
-	sed -n 's/^rust: built .*(\([0-9]*\) objects, \([0-9]*\) warnings)$/\1 \2/p' <<<"$line"
+	local wt=$rust_wt-$1 bd line
+	bd=$(tree_build "rust-$1")
+	worktree_at "$wt" "$2"
+	rm -f "$bd"/rust/*.o "$bd"/drivers/gpu/drm/tyr/*.o
+	line=$("$TOP/scripts/rust.sh" "$wt" "$bd" 2>"$RESULTS/users/rust-$1.err") || return 1
+	[[ $line =~ \(([0-9]+)\ objects,\ ([0-9]+)\ warnings\)$ ]] ||
+		die "scripts/rust.sh printed no summary line for the $1 tree: $line"
+	OBJS=${BASH_REMATCH[1]}
+	WARN=${BASH_REMATCH[2]}
 }
-RUST_WT=$(tree_scratch rust)
-rm -f "$RESULTS/users/rust-"*.err
-read -r rp_objs rp_warn < <(rust_build patched "$APPLIED_REV") ||
-	die "the Rust build fails with the series: $(grep -m1 '^error: ' "$RESULTS/users/rust-patched.err" | sed 's/^error: //') (log: $RESULTS/users/rust-patched.err)"
-read -r rb_objs rb_warn < <(rust_build base "$BASE_REV") ||
-	die "the Rust build fails on the base: $(grep -m1 '^error: ' "$RESULTS/users/rust-base.err" | sed 's/^error: //') (log: $RESULTS/users/rust-base.err)"
-[ "$rp_warn" -le "$rb_warn" ] ||
-	die "the series adds $((rp_warn - rb_warn)) Rust warnings to rust/ and drivers/gpu/drm/tyr ($rb_warn on the base, $rp_warn with it; logs in $(tree_build rust-patched)/rust-logs)"
-echo "Rust (x86_64, rustc-web, COMPILE_TEST): rust/ and drivers/gpu/drm/tyr built, $rp_objs objects, $rp_warn warnings with the series, $rb_warn on the base ($rb_objs objects)"
+rust_err() {
+	grep -m1 '^error: ' "$RESULTS/users/rust-$1.err" 2>/dev/null | sed 's/^error: //' || echo "no error line"
+}
+rust_build patched "$APPLIED_REV" ||
+	die "the Rust build fails with the series: $(rust_err patched) (log: $RESULTS/users/rust-patched.err)"
+rp_objs=$OBJS rp_warn=$WARN
+if ! rust_build base "$BASE_REV"; then
+	echo "Rust (x86_64, rustc-web, COMPILE_TEST): rust/ and drivers/gpu/drm/tyr built with the series, $rp_objs objects, $rp_warn warnings; the base does not build ($(rust_err base)): not compared"
+	exit 0
+fi
+new=$(comm -13 "$(tree_build rust-base)/rust-logs/warnings.txt" "$(tree_build rust-patched)/rust-logs/warnings.txt")
+[ -z "$new" ] ||
+	die "the series adds $(wc -l <<<"$new") Rust warnings to rust/ and drivers/gpu/drm/tyr, the first: $(head -n 1 <<<"$new") (logs in $(tree_build rust-patched)/rust-logs)"
+echo "Rust (x86_64, rustc-web, COMPILE_TEST): rust/ and drivers/gpu/drm/tyr built, $rp_objs objects, $rp_warn warnings with the series, $WARN on the base ($OBJS objects), none new"

@@ -225,21 +225,26 @@ t_kdir_users() {
 	cat >"$T/top/scripts/rust.sh" <<SH
 #!/bin/sh
 cd "\$1" && scripts/fixture-record rust.sh "\$@"
-w=0
-[ "\$(git rev-parse HEAD)" = "$FIX_BASE" ] || w=\${RUST_WARN:-0}
+mkdir -p "\$2/rust-logs"
+echo "warning: unused import: a.rs:1" >"\$2/rust-logs/warnings.txt"
+w=1
+if [ "\$(git rev-parse HEAD)" != "$FIX_BASE" ] && [ -n "\${RUST_WARN:-}" ]; then
+	echo "warning: \$RUST_WARN" >>"\$2/rust-logs/warnings.txt"
+	w=2
+fi
 echo "rust: built rust/kernel and drivers/gpu/drm/tyr (12 objects, \$w warnings)"
 SH
 	chmod +x "$T/top/scripts/rust.sh"
 	run_script users.sh
 	[ "$rc" = 0 ] || fail "users: $err"
 	grep -q 'drm_gpuvm users (arm64, LLVM=-19, COMPILE_TEST): 1 objects compiled' <<<"$out" || fail "users: $out"
-	grep -q '^Rust (x86_64, rustc-web, COMPILE_TEST): rust/ and drivers/gpu/drm/tyr built, 12 objects, 0 warnings with the series, 0 on the base' <<<"$out" ||
+	grep -q '^Rust (x86_64, rustc-web, COMPILE_TEST): rust/ and drivers/gpu/drm/tyr built, 12 objects, 1 warnings with the series, 1 on the base (12 objects), none new$' <<<"$out" ||
 		fail "no Rust line: $out"
 	ran make "$(git -C "$TREE" rev-parse applied)" 'drivers/gpu/drm/xe/xe_vm.o'
 	ran rust.sh "$(git -C "$TREE" rev-parse applied)"
 	ran rust.sh "$FIX_BASE"
-	RUST_WARN=2 run_script users.sh
-	expect_error "the series adds 2 Rust warnings to rust/ and drivers/gpu/drm/tyr \\(0 on the base, 2 with it"
+	RUST_WARN="unused variable: b.rs:2" run_script users.sh
+	expect_error "the series adds 1 Rust warnings to rust/ and drivers/gpu/drm/tyr, the first: warning: unused variable: b.rs:2"
 	untouched
 }
 

@@ -50,7 +50,7 @@ unset KDIR BASE RESULTS WORK XDG_CACHE_HOME CCACHE_DIR CCACHE_BASEDIR DEBIAN_MIR
 	LLVM_VERSION KUNIT_FILTER KMEMLEAK_REUSE KEEP_TMP FAKE_KUNIT FIXTURE_LOG \
 	BENCH_RUNS BENCH_CPU BENCH_PATCHED PIPELINE_DIR PIPELINE_KEEP \
 	MAKEFLAGS MFLAGS MAKELEVEL GIT_DIR GIT_WORK_TREE SIGNOFF GIT_CONFIG_COUNT \
-	FAKE_BUILD FAKE_TEST_LOG FAKE_BOOT
+	FAKE_BUILD FAKE_TEST_LOG FAKE_BOOT RUST_WARN FAKE_SYNCCONFIG
 export CACHE=$T/cache GIT_CONFIG_GLOBAL=$T/gitconfig GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.org
 export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.org
@@ -393,6 +393,13 @@ t_build_make_when_config_unchanged() {
 	echo '/* edit */' >>"$tree/drivers/gpu/drm/drm_gpuvm.c"
 	FAKE_KUNIT=ok run_script kunit.sh --build-only "$tree"
 	[ "$(builds)" = 3 ] && [ "$(makes)" = 1 ] || fail "a changed fragment did not go through kunit.py: $err"
+	# kbuild's own syncconfig changed the .config under make: kunit.py
+	# configures and checks it again.
+	echo '/* edit */' >>"$tree/drivers/gpu/drm/drm_gpuvm.c"
+	FAKE_SYNCCONFIG=1 FAKE_KUNIT=ok run_script kunit.sh --build-only "$tree"
+	[ "$rc" = 0 ] && [ "$(makes)" = 2 ] && [ "$(builds)" = 4 ] ||
+		fail "a .config changed by make was not checked by kunit.py: make $(makes), kunit.py build $(builds): $err"
+	grep -q 'make changed the .config' <<<"$err" || fail "no note: $err"
 }
 
 t_export_stable_and_drift() {
