@@ -104,8 +104,10 @@ alone_boot() {
 	echo "$rc" >"$RESULTS/kunit-gpuvm.rc"
 }
 apid=
+beside=0
 rm -f "$RESULTS/kunit-gpuvm.rc"
 if [ $alone = 1 ] && [ $built = 1 ]; then
+	beside=1
 	alone_boot &
 	apid=$!
 	# An early exit takes the boot with it: it would write into the
@@ -139,7 +141,7 @@ if [ "${cmd[2]}" = run ] && [ -x "$bdir/linux" ]; then
 fi
 
 if [ $alone = 1 ]; then
-	[ -n "$apid" ] || alone_boot
+	[ $beside = 1 ] || alone_boot
 	[ -f "$RESULTS/kunit-gpuvm.json" ] ||
 		die "the drm_gpuvm suites did not run alone (kernel exit $(cat "$RESULTS/kunit-gpuvm.rc" 2>/dev/null || echo '?')): $(tail -n 1 "$RESULTS/kunit-gpuvm.out") (log: $RESULTS/test-gpuvm.log)"
 fi

@@ -402,6 +402,33 @@ t_build_make_when_config_unchanged() {
 	grep -q 'make changed the .config' <<<"$err" || fail "no note: $err"
 }
 
+# The drm_gpuvm suites alone boot exactly once, beside the main run when
+# the kernel is built, after it otherwise, and give kunit-gpuvm.json.
+t_gpuvm_alone_boots_once() {
+	local tree bdir
+	setup
+	tree=$(CACHE=$T/cache "$T/top/scripts/prepare-tree.sh")
+	CACHE=$T/cache "$T/top/scripts/apply.sh" "$tree" 2>/dev/null || fail "apply failed"
+	echo '/* suite */' >"$tree/drivers/gpu/drm/tests/drm_gpuvm_test.c"
+	git -C "$tree" add drivers/gpu/drm/tests/drm_gpuvm_test.c && git -C "$tree" commit -q -m suite
+	bdir=$(CACHE=$T/cache bash -c '. "$1/scripts/lib.sh"; KDIR=$2 build_dir' _ "$T/top" "$KDIR")
+	mkdir -p "$T/build"
+	printf '#!/bin/sh\necho "$*" >>%s\necho "ok 1 drm_gpuvm"\n' "$T/boots" >"$T/build/linux"
+	chmod +x "$T/build/linux"
+	export FAKE_BUILD=$T/build
+	FAKE_KUNIT=ok run_script kunit.sh "$tree"
+	[ "$rc" = 0 ] || fail "kunit.sh (build and run) failed: $err"
+	[ "$(grep -c 'kunit.filter_glob=drm_gpuvm\*' "$T/boots")" = 1 ] || fail "alone boots after a build: $(cat "$T/boots")"
+	[ -f "$T/cache/results/kunit-gpuvm.json" ] || fail "no kunit-gpuvm.json"
+	: >"$T/boots"
+	FAKE_KUNIT=ok run_script kunit.sh "$tree"
+	[ "$rc" = 0 ] || fail "kunit.sh (built kernel) failed: $err"
+	grep -q 'running it again' <<<"$err" || fail "kernel rebuilt: $err"
+	[ "$(grep -c 'kunit.filter_glob=drm_gpuvm\*' "$T/boots")" = 1 ] || fail "alone boots beside the run: $(cat "$T/boots")"
+	[ -f "$T/cache/results/kunit-gpuvm.json" ] || fail "no kunit-gpuvm.json"
+	[ -x "$bdir/linux" ] || fail "no kernel in $bdir"
+}
+
 t_export_stable_and_drift() {
 	setup
 	unset KDIR
