@@ -356,27 +356,35 @@ content_stamp() {
 	sha1sum | cut -c1-40
 }
 
+# kunit_build_inputs DIR: the arguments KUNIT_BUILD as the stamps below see
+# them, for the tree DIR: each kunitconfig by its contents, not its path,
+# the other arguments as they are.
+kunit_build_inputs() {
+	local a f
+	for a in "${KUNIT_BUILD[@]}"; do
+		case $a in
+		--kunitconfig=*)
+			f=${a#--kunitconfig=}
+			[[ $f == /* ]] || f=$1/$f
+			[ ! -d "$f" ] || f=$f/.kunitconfig
+			cat "$f"
+			;;
+		*) printf '%s\n' "$a" ;;
+		esac
+	done
+}
+
 # kunit_stamp DIR [FILE...]: the stamp of a KUnit build of the tree DIR with
 # the arguments KUNIT_BUILD: DIR's committed tree and its uncommitted
 # changes, the arguments (the kunitconfigs by their contents, not their
 # paths) and the FILEs.
 kunit_stamp() {
-	local dir=$1 a f
+	local dir=$1
 	shift
 	{
 		git -C "$dir" rev-parse 'HEAD^{tree}'
 		git -C "$dir" diff HEAD
-		for a in "${KUNIT_BUILD[@]}"; do
-			case $a in
-			--kunitconfig=*)
-				f=${a#--kunitconfig=}
-				[[ $f == /* ]] || f=$dir/$f
-				[ ! -d "$f" ] || f=$f/.kunitconfig
-				cat "$f"
-				;;
-			*) printf '%s\n' "$a" ;;
-			esac
-		done
+		kunit_build_inputs "$dir"
 		[ $# = 0 ] || cat "$@"
 	} | content_stamp
 }
@@ -388,21 +396,11 @@ kunit_stamp() {
 # made and checked stays right, and kbuild's make alone rebuilds the tree
 # (kunit.sh also checks that make left the .config as kunit.py checked it).
 kunit_config_stamp() {
-	local dir=$1 a f paths=(':(glob)**/Kconfig*' 'tools/testing/kunit/configs')
+	local dir=$1 paths=(':(glob)**/Kconfig*' 'tools/testing/kunit/configs')
 	{
 		git -C "$dir" ls-files -s -- "${paths[@]}"
 		git -C "$dir" diff HEAD -- "${paths[@]}"
-		for a in "${KUNIT_BUILD[@]}"; do
-			case $a in
-			--kunitconfig=*)
-				f=${a#--kunitconfig=}
-				[[ $f == /* ]] || f=$dir/$f
-				[ ! -d "$f" ] || f=$f/.kunitconfig
-				cat "$f"
-				;;
-			*) printf '%s\n' "$a" ;;
-			esac
-		done
+		kunit_build_inputs "$dir"
 		# The tools whose versions Kconfig tests and kbuild does not watch.
 		as --version 2>/dev/null | head -n 1
 		ld --version 2>/dev/null | head -n 1
