@@ -21,6 +21,24 @@ if [ -f "$stampfile" ] && [ "$(cat "$stampfile")" = "$stamp $(git rev-parse HEAD
 fi
 rm -f "$stampfile"
 
+# The patches applied last time, each with its commit: a prefix of the
+# series that is unchanged, on the same base and am options, is kept and
+# only the rest is applied again.  Equivalent to applying all of it.
+listfile=$(git rev-parse --git-path gpuvm-applied-patches)
+mapfile -t stamps < <(patch_stamps)
+skip=0
+start=$base
+if prev=$(git rev-parse -q --verify HEAD) && [ -z "$(git status --porcelain -uno)" ] &&
+	[ -f "$listfile" ] && [ "$(head -n 1 "$listfile")" = "$base $(am_options)" ]; then
+	while read -r pstamp commit; do
+		[ "$skip" -lt "${#stamps[@]}" ] && [ "$pstamp" = "${stamps[skip]}" ] || break
+		git merge-base --is-ancestor "$commit" "$prev" 2>/dev/null || break
+		start=$commit
+		skip=$((skip + 1))
+	done < <(tail -n +2 "$listfile")
+fi
+rm -f "$listfile"
+
 # Re-applying rewrites every file the series touches.  Those that end up
 # with the contents they had before get their old time stamps back below, so
 # that editing one patch rebuilds only what that patch changes.
@@ -32,9 +50,9 @@ if prev=$(git rev-parse -q --verify HEAD) && [ -z "$(git status --porcelain -uno
 	done < <(git diff -z --name-only "$base" "$prev" --)
 fi
 
-git checkout -q -f -B applied "$base"
+git checkout -q -f -B applied "$start"
 
-if ! am_series "$tree"; then
+if ! am_series "$tree" "$skip"; then
 	git checkout -q -f -B applied "$base"
 	exit 1
 fi
@@ -47,5 +65,12 @@ for path in "${!keep[@]}"; do
 	fi
 done
 [ "$kept" = 0 ] || git update-index -q --refresh >/dev/null || true
+{
+	echo "$base $(am_options)"
+	n=${#stamps[@]}
+	for i in "${!stamps[@]}"; do echo "${stamps[i]} $(git rev-parse "HEAD~$((n - 1 - i))")"; done
+} >"$listfile"
 echo "$stamp $(git rev-parse HEAD)" >"$stampfile"
-note "applied $(series_files | wc -l) patches on $(git rev-parse --short "$base") ($(git log -1 --format=%s "$base"))"
+reused=
+[ "$skip" = 0 ] || reused=", the first $skip as they were"
+note "applied $(series_files | wc -l) patches on $(git rev-parse --short "$base") ($(git log -1 --format=%s "$base"))$reused"

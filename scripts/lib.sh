@@ -205,6 +205,14 @@ am_options() {
 	[ -z "${KDIR:-}" ] || echo -3
 }
 
+# patch_stamps: one line per patch of the series, in order: the content
+# stamp of the patch file.  apply.sh keeps the commit of each next to it,
+# to apply only from the first patch that changed.
+patch_stamps() {
+	local f
+	for f in $(series_files); do content_stamp <"$TOP/patches/$f"; done
+}
+
 # series_stamp BASE: names the series as apply.sh applies it on BASE.
 series_stamp() {
 	local f
@@ -215,12 +223,12 @@ series_stamp() {
 	} | content_stamp
 }
 
-# am_series DIR: git am the series in DIR (a checkout at the base).  On
-# failure: one error line naming the patch, the failing hunks, git am
-# aborted, and status 1.
+# am_series DIR [SKIP]: git am the series in DIR (a checkout at the base,
+# or at the commit of its first SKIP patches).  On failure: one error line
+# naming the patch, the failing hunks, git am aborted, and status 1.
 am_series() {
-	local dir=$1 f n bad paths=() files=() am_opts log
-	mapfile -t files < <(series_files)
+	local dir=$1 skip=${2:-0} f n bad paths=() files=() am_opts log
+	mapfile -t files < <(series_files | tail -n +"$((skip + 1))")
 	[ ${#files[@]} -gt 0 ] || return 0
 	for f in "${files[@]}"; do paths+=("$TOP/patches/$f"); done
 	read -r -a am_opts <<<"$(am_options)"

@@ -486,6 +486,47 @@ t_reapply_keeps_timestamps() {
 	[ -z "$(git -C "$T/cache/linux" status --porcelain -uno)" ] || fail "tree not clean after re-apply"
 }
 
+# Re-applying after an edit keeps the unchanged prefix of the series and
+# applies the rest: the same commits as applying all of it; an edit of the
+# first patch applies everything again.
+t_reapply_from_first_change() {
+	setup
+	unset KDIR
+	make_kernel "$T/cache/linux"
+	git -C "$T/cache/linux" tag gpuvm-base
+	git -C "$T/cache/linux" checkout -q -b tmp
+	sed -i 's/int b;/int b = 1;/' "$T/cache/linux/drivers/gpu/drm/drm_gpuvm.c"
+	git -C "$T/cache/linux" commit -q -a -m 'drm/gpuvm: set b'
+	printf '/* drm_gpuvm.h */\nint h;\n' >"$T/cache/linux/include/drm/drm_gpuvm.h"
+	git -C "$T/cache/linux" commit -q -a -m 'drm/gpuvm: declare h'
+	rm -f "$T/top/patches/"*
+	git -C "$T/cache/linux" format-patch -q -o "$T/top/patches" gpuvm-base..tmp
+	git -C "$T/cache/linux" checkout -q master
+	(cd "$T/top/patches" && ls) >"$T/top/series"
+	run_script apply.sh "$T/cache/linux"
+	[ "$rc" = 0 ] || fail "apply failed: $err"
+	first=$(git -C "$T/cache/linux" rev-parse HEAD~1)
+	sed -i 's/^+int h;/+int h2;/' "$T/top/patches/0002-drm-gpuvm-declare-h.patch"
+	run_script apply.sh "$T/cache/linux"
+	[ "$rc" = 0 ] || fail "re-apply failed: $err"
+	grep -q 'the first 1 as they were' <<<"$err" || fail "the unchanged first patch was applied again: $err"
+	[ "$(git -C "$T/cache/linux" rev-parse HEAD~1)" = "$first" ] || fail "the first commit changed"
+	grep -q 'int h2;' "$T/cache/linux/include/drm/drm_gpuvm.h" || fail "the edited patch was not applied"
+	tip=$(git -C "$T/cache/linux" rev-parse HEAD)
+	# The same series applied from the base gives the same commits.
+	git -C "$T/cache/linux" checkout -q -f -B applied gpuvm-base
+	rm -f "$T/cache/linux/.git/gpuvm-applied"*
+	run_script apply.sh "$T/cache/linux"
+	[ "$rc" = 0 ] || fail "full apply failed: $err"
+	[ "$(git -C "$T/cache/linux" rev-parse HEAD)" = "$tip" ] || fail "a full apply gives other commits"
+	sed -i 's/^+int b = 1;/+int b = 2;/' "$T/top/patches/0001-drm-gpuvm-set-b.patch"
+	run_script apply.sh "$T/cache/linux"
+	[ "$rc" = 0 ] || fail "re-apply after editing the first patch failed: $err"
+	! grep -q 'as they were' <<<"$err" || fail "a prefix was kept although the first patch changed: $err"
+	grep -q 'int b = 2;' "$T/cache/linux/drivers/gpu/drm/drm_gpuvm.c" || fail "the first patch was not applied again"
+	grep -q 'int h2;' "$T/cache/linux/include/drm/drm_gpuvm.h" || fail "the second patch is missing"
+}
+
 # The Rust check notices a C field that a Rust initializer does not name.
 t_rust_ops_missing_field() {
 	mkdir -p "$T/r/include/drm" "$T/r/rust/kernel/drm/gpuvm"

@@ -301,6 +301,21 @@ class TestKmemleakVerdict(unittest.TestCase, KmemleakBoots):
         self.assertEqual(result['error'], 'kmemleak: failslab failed the kmemdup() at 0x60bef5a7 9 '
                          f'times, fewer than 10 (site 3; log: {results}/kmemleak-site-3.log)')
 
+    def test_sites_run_nothing_at_boot(self):
+        # The site boots have kunit.autorun=0: no result before userspace
+        # is fine there, but not in the boot of all suites.
+        def no_boot_results(name, text):
+            head, sep, tail = text.partition('gpuvm-stage: userspace')
+            head = '\n'.join(l for l in head.split('\n') if not kmemleak.OK.match(l))
+            return head + sep + tail
+        results = self.boots(edit=lambda name, text: text if name == 'kmemleak.log'
+                             else no_boot_results(name, text))
+        result, _ = self.analyse(results)
+        self.assertEqual(result['verdict'], 'PASS')
+        results = self.boots(edit=lambda name, text: no_boot_results(name, text))
+        result, _ = self.analyse(results)
+        self.assertEqual(result['failure'], {'stage': 'boot', 'kind': 'no-results'})
+
     def test_splat_and_not_ok_at_boot(self):
         def edit(name, text):
             if name != 'kmemleak.log':
