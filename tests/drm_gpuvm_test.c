@@ -1116,6 +1116,18 @@ static void drm_test_gpuvm_range_valid_kernel_node(struct kunit *test)
 						       TEST_VM_RANGE));
 	KUNIT_EXPECT_TRUE(test, drm_gpuvm_range_valid(vm, TEST_RSV_END, SZ_4K));
 	drm_gpuvm_put(vm);
+
+	/* A node inside the VM: a range may end where it starts. */
+	vm = gpuvm_test_vm_init(test, "node-inside", 0, TEST_VM_START,
+				TEST_VM_RANGE, TEST_VA_BASE, TEST_UNIT,
+				&gpuvm_test_ops);
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_range_valid(vm, TEST_VA_BASE - SZ_4K,
+						      SZ_4K));
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_range_valid(vm, TEST_VA_BASE - SZ_4K,
+						       SZ_8K));
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_range_valid(vm, TEST_VA_BASE + TEST_UNIT,
+						      SZ_4K));
+	drm_gpuvm_put(vm);
 }
 
 /* Without a reserved node the whole VM is valid and empty. */
@@ -2345,7 +2357,17 @@ static void drm_test_gpuvm_sm_map_step_error(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
-/* drm_gpuvm_sm_map() and drm_gpuvm_sm_unmap() need the step callbacks. */
+/* A driver with every step callback but ::sm_step_map. */
+static const struct drm_gpuvm_ops gpuvm_test_ops_no_map = {
+	.vm_free = gpuvm_test_vm_free,
+	.sm_step_remap = gpuvm_test_sm_step,
+	.sm_step_unmap = gpuvm_test_sm_step,
+};
+
+/*
+ * drm_gpuvm_sm_map() needs the three step callbacks, drm_gpuvm_sm_unmap()
+ * ::sm_step_remap and ::sm_step_unmap.
+ */
 static void drm_test_gpuvm_sm_missing_ops(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv = test->priv;
@@ -2362,7 +2384,15 @@ static void drm_test_gpuvm_sm_missing_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_map(vm, priv, &req), -EINVAL);
 	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_unmap(vm, priv, TEST_VA_BASE,
 						 SZ_64K), -EINVAL);
+	drm_gpuvm_put(vm);
 
+	vm = gpuvm_test_vm_init(test, "no-map", 0, TEST_VM_START,
+				TEST_VM_RANGE, TEST_RSV_START, TEST_RSV_RANGE,
+				&gpuvm_test_ops_no_map);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_map(vm, priv, &req), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_unmap(vm, priv, TEST_VA_BASE,
+						 SZ_64K), 0);
+	KUNIT_EXPECT_EQ(test, priv->num_steps, 0);
 	drm_gpuvm_put(vm);
 }
 
@@ -5011,11 +5041,12 @@ static void drm_test_gpuvm_zombie_leaves_lists(struct kunit *test)
 
 /*
  * With DRM_GPUVM_RESV_PROTECTED a zombie stays listed until the cleanup,
- * and drm_gpuvm_validate() skips it.
+ * and drm_gpuvm_validate() and drm_gpuvm_prepare_objects() skip it.
  */
 static void drm_test_gpuvm_zombie_stays_listed(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_exec vm_exec = {};
 	struct drm_gpuvm_bo *vm_ext, *vm_private;
 	struct drm_gem_object *ext, *private;
 	struct drm_gpuvm *vm;
@@ -5044,6 +5075,13 @@ static void drm_test_gpuvm_zombie_stays_listed(struct kunit *test)
 	gpuvm_test_unlock(test);
 	KUNIT_EXPECT_EQ_MSG(test, priv->validates, 0,
 			    "zombies must not be validated");
+
+	/* The listed zombie's GEM is not locked either. */
+	vm_exec.vm = vm;
+	KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock(&vm_exec), 0);
+	KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
+	KUNIT_EXPECT_FALSE(test, dma_resv_is_locked(ext->resv));
+	drm_gpuvm_exec_unlock(&vm_exec);
 
 	drm_gpuvm_bo_deferred_cleanup(vm);
 	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
