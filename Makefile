@@ -12,7 +12,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE SIGNOFF
 
-.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm smp users bench bench-pipeline baseline baseline-check
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm smp users bench bench-pipeline mutate baseline baseline-check
 
 ## the main job (the same as make run)
 all: run
@@ -79,6 +79,10 @@ bench:
 ## the pipeline's cold, warm and no-change times against kunit.py's cold run
 bench-pipeline: deps
 	@$(S)/bench-pipeline.sh
+
+## how many of the single-line bugs in mutants/ the drm_gpuvm suites catch
+mutate: deps
+	@$(S)/mutate.sh $(MUTANTS)
 
 ## measure kunit/upstream-splats and kunit/upstream-leaks on the unpatched base
 baseline: deps

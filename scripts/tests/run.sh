@@ -881,6 +881,8 @@ NEEDS = {
     'kunit.sh': 'git:git flock:util-linux ' + UM,
     'lib.sh': 'flock:util-linux df:coreutils git:git',
     'make-work.sh': 'git:git',
+    'mutate.sh': 'git:git flock:util-linux timeout:coreutils python3:python3 ' + UM,
+    'mutate.py': 'python3:python3',
     'prepare-tree.sh': 'git:git',
     'run.sh': 'git:git',
     'send-dry.sh': 'b4:b4 git:git',

@@ -22,6 +22,7 @@ DATA = os.path.join(HERE, 'data')
 sys.path.insert(0, SCRIPTS)
 
 import kmemleak  # noqa: E402
+import mutate  # noqa: E402
 import splats  # noqa: E402
 import summary  # noqa: E402
 
@@ -749,6 +750,67 @@ class TestJsonField(unittest.TestCase, ErrorLine):
             self.assertEqual(run('json-field.py', f.name, 'n')[:2], (0, 'null\n'))
             rc, _, err = run('json-field.py', f.name, 'a.c')
             self.assertErrorLine(rc, err, r'has no field a.c$')
+
+
+class TestMutate(unittest.TestCase, ErrorLine):
+    """mutate.py's verdict on one mutant's boot, and the table."""
+
+    @staticmethod
+    def kunit(statuses):
+        return {'name': '', 'test_cases': [], 'sub_groups': [
+            {'name': 'drm_gpuvm', 'test_cases': [{'name': n, 'status': s} for n, s in statuses],
+             'sub_groups': []}]}
+
+    def test_verdict(self):
+        expected = ['drm_gpuvm.a', 'drm_gpuvm.b']
+        ok = self.kunit([('a', 'PASS'), ('b', 'SKIP')])
+        self.assertEqual(mutate.verdict([], ok, '0', [], expected), ('SURVIVED', '', []))
+        failed = self.kunit([('a', 'FAIL'), ('b', 'PASS')])
+        self.assertEqual(mutate.verdict([], failed, '0', [], expected)[:2], ('KILLED', 'case'))
+        # The kernel stopped after a: b never reported.
+        short = self.kunit([('a', 'PASS')])
+        result, how, details = mutate.verdict([], short, '124', [], expected)
+        self.assertEqual((result, how, details[1:]), ('KILLED', 'crash', ['drm_gpuvm.b']))
+        self.assertEqual(mutate.verdict([], None, '1', [], expected)[:2], ('KILLED', 'crash'))
+        log = ['    # Subtest: drm_gpuvm',
+               'BUG: KASAN: slab-use-after-free in drm_gpuvm_bo_put+0x10/0x80']
+        self.assertEqual(mutate.verdict(log, ok, '0', [], expected),
+                         ('KILLED', 'splat', ['drm_gpuvm KASAN drm_gpuvm_bo_put']))
+        # A splat the unmutated run prints too does not kill.
+        self.assertEqual(mutate.verdict(log, ok, '0', ['drm_gpuvm KASAN drm_gpuvm_bo_put'],
+                                        expected)[0], 'SURVIVED')
+
+    def test_table(self):
+        rows = [{'mutant': '01-a.patch', 'result': 'KILLED', 'how': 'case', 'details': ['x'],
+                 'code': 'upstream', 'description': 'a'},
+                {'mutant': '02-b.patch', 'result': 'SURVIVED', 'how': '', 'details': [],
+                 'code': 'series', 'survives': 'equivalent: the branch is never taken'},
+                {'mutant': '03-c.patch', 'result': 'KILLED', 'how': 'splat', 'details': ['y'],
+                 'code': 'series'}]
+        lines, problems = mutate.table(rows)
+        self.assertEqual(problems, [])
+        self.assertEqual(lines[-3:], ['upstream: killed 1 of 1', 'series: killed 1 of 2',
+                                      'killed 2 of 3 (1 by case, 1 by splat)'])
+        self.assertIn('equivalent: the branch is never taken', lines[2])
+        # An unexplained survivor, and a killed mutant that says it survives.
+        del rows[1]['survives']
+        rows[0]['survives'] = 'stale'
+        _, problems = mutate.table(rows)
+        self.assertEqual(problems, ['01-a.patch is killed but its patch says it survives: stale',
+                                    '02-b.patch survived and its patch does not say why (Survives:)'])
+
+    def test_header(self):
+        with tempfile.NamedTemporaryFile('w', suffix='.patch') as f:
+            f.write('Mutant: x\nKind: y\nCode: series\nSurvives: z\n\ndiff --git a/f b/f\n'
+                    'Mutant: not a header\n')
+            f.flush()
+            self.assertEqual(mutate.header(f.name),
+                             {'description': 'x', 'kind': 'y', 'code': 'series', 'survives': 'z'})
+        with tempfile.NamedTemporaryFile('w', suffix='.patch') as f:
+            f.write('diff --git a/f b/f\n')
+            f.flush()
+            with self.assertRaises(ValueError):
+                mutate.header(f.name)
 
 
 if __name__ == '__main__':
