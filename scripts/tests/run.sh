@@ -1096,6 +1096,7 @@ t_python_errors_on_stderr() {
 		[json-field.py]="$T/none.json verdict"
 		[kmemleak.py]="caught $T/none.json 3"
 		[splats.py]="$T/none.log"
+		[mutate.py]="reference $T/none.json $T/none.log $T/cases $T/splats"
 		[baseline.py]="--test-log $T/none.log --kmemleak-log $T/none.log --tests-nm $T/none --base b --fragments f --fragments-stamp s --splats $T/s --leaks $T/l"
 	)
 	for py in "$REPO"/scripts/*.py; do
