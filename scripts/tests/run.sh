@@ -456,9 +456,10 @@ t_export_stable_and_drift() {
 	expect_error "drift: "
 }
 
-# Re-applying after one patch changed gives the files that kept their
-# contents their old time stamps back, so that make rebuilds only the rest.
-t_reapply_keeps_timestamps() {
+# two_patch_series: a fixture tree at gpuvm-base and a series of two
+# patches (0001 sets b in drm_gpuvm.c, 0002 declares h in drm_gpuvm.h),
+# applied once.
+two_patch_series() {
 	setup
 	unset KDIR
 	make_kernel "$T/cache/linux"
@@ -474,6 +475,12 @@ t_reapply_keeps_timestamps() {
 	(cd "$T/top/patches" && ls) >"$T/top/series"
 	run_script apply.sh "$T/cache/linux"
 	[ "$rc" = 0 ] || fail "apply failed: $err"
+}
+
+# Re-applying after one patch changed gives the files that kept their
+# contents their old time stamps back, so that make rebuilds only the rest.
+t_reapply_keeps_timestamps() {
+	two_patch_series
 	c=$T/cache/linux/drivers/gpu/drm/drm_gpuvm.c
 	h=$T/cache/linux/include/drm/drm_gpuvm.h
 	touch -m -d @1000000000 "$c" "$h"
@@ -490,21 +497,7 @@ t_reapply_keeps_timestamps() {
 # applies the rest: the same commits as applying all of it; an edit of the
 # first patch applies everything again.
 t_reapply_from_first_change() {
-	setup
-	unset KDIR
-	make_kernel "$T/cache/linux"
-	git -C "$T/cache/linux" tag gpuvm-base
-	git -C "$T/cache/linux" checkout -q -b tmp
-	sed -i 's/int b;/int b = 1;/' "$T/cache/linux/drivers/gpu/drm/drm_gpuvm.c"
-	git -C "$T/cache/linux" commit -q -a -m 'drm/gpuvm: set b'
-	printf '/* drm_gpuvm.h */\nint h;\n' >"$T/cache/linux/include/drm/drm_gpuvm.h"
-	git -C "$T/cache/linux" commit -q -a -m 'drm/gpuvm: declare h'
-	rm -f "$T/top/patches/"*
-	git -C "$T/cache/linux" format-patch -q -o "$T/top/patches" gpuvm-base..tmp
-	git -C "$T/cache/linux" checkout -q master
-	(cd "$T/top/patches" && ls) >"$T/top/series"
-	run_script apply.sh "$T/cache/linux"
-	[ "$rc" = 0 ] || fail "apply failed: $err"
+	two_patch_series
 	first=$(git -C "$T/cache/linux" rev-parse HEAD~1)
 	sed -i 's/^+int h;/+int h2;/' "$T/top/patches/0002-drm-gpuvm-declare-h.patch"
 	run_script apply.sh "$T/cache/linux"
