@@ -94,12 +94,10 @@ fi
 alone=0
 [ -z "${KUNIT_FILTER:-}" ] && [ -f drivers/gpu/drm/tests/drm_gpuvm_test.c ] && alone=1
 alone_boot() {
-	local a0 rc=0
+	local a0 rc
 	a0=$(now)
-	timeout 900 "$bdir/linux" 'kunit.filter_glob=drm_gpuvm*' kunit.enable=1 mem=1G console=tty \
-		kunit_shutdown=halt </dev/null 2>&1 | tr -d '\r' >"$RESULTS/test-gpuvm.log" || rc=$?
-	python3 tools/testing/kunit/kunit.py parse --json="$RESULTS/kunit-gpuvm.json" \
-		"$RESULTS/test-gpuvm.log" >"$RESULTS/kunit-gpuvm.out" 2>&1 || true
+	rc=$(boot_gpuvm_alone 900 "$bdir" "$RESULTS/test-gpuvm.log" "$RESULTS/kunit-gpuvm.json" \
+		"$RESULTS/kunit-gpuvm.out")
 	echo "gpuvm-alone=$(elapsed "$a0")" >>"$times"
 	echo "$rc" >"$RESULTS/kunit-gpuvm.rc"
 }

@@ -511,6 +511,19 @@ release_build_lock() {
 	BUILD_LOCK_FD=
 }
 
+# boot_gpuvm_alone SECONDS BDIR LOG JSON OUT: boot the KUnit kernel of BDIR
+# with only the drm_gpuvm suites (lockdep stays on: no upstream suite runs
+# before them), at most SECONDS; the raw log goes to LOG, kunit.py parse's
+# JSON to JSON and its output to OUT (run from the kernel tree).  Prints
+# the kernel's exit status.
+boot_gpuvm_alone() {
+	local rc=0
+	timeout "$1" "$2/linux" 'kunit.filter_glob=drm_gpuvm*' kunit.enable=1 mem=1G console=tty \
+		kunit_shutdown=halt </dev/null 2>&1 | tr -d '\r' >"$3" || rc=$?
+	python3 tools/testing/kunit/kunit.py parse --json="$4" "$3" >"$5" 2>&1 || true
+	echo "$rc"
+}
+
 # alone_args DIR: summary.py's --alone arguments for the results in DIR, when
 # kunit.sh ran the drm_gpuvm suites alone there.
 alone_args() {

@@ -58,11 +58,7 @@ rm -f "$bdir/.gpuvm-stamp"
 # boot LOG JSON: the drm_gpuvm suites alone, as kunit.sh's second boot;
 # prints the kernel's exit status.
 boot() {
-	local rc=0
-	timeout 120 "$bdir/linux" 'kunit.filter_glob=drm_gpuvm*' kunit.enable=1 mem=1G console=tty \
-		kunit_shutdown=halt </dev/null 2>&1 | tr -d '\r' >"$1" || rc=$?
-	python3 tools/testing/kunit/kunit.py parse --json="$2" "$1" >/dev/null 2>&1 || true
-	echo "$rc"
+	boot_gpuvm_alone 120 "$bdir" "$1" "$2" /dev/null
 }
 
 boot "$out/reference.log" "$out/reference.json" >/dev/null
