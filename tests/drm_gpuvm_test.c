@@ -824,6 +824,20 @@ static bool vm_bo_is_zombie(struct drm_gpuvm_bo *vm_bo)
 	return !kref_read(&vm_bo->kref);
 }
 
+/*
+ * Drop the VM of sm_setup() and its mappings. A case calls it last; .exit
+ * calls it for a case that stopped early, so that a failed assert leaves no
+ * VM, drm_device reference or mapping behind.
+ */
+static void sm_teardown(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+
+	gpuvm_test_remove_all(priv->sm_vm);
+	drm_gpuvm_put(priv->sm_vm);
+	priv->sm_vm = NULL;
+}
+
 static int gpuvm_test_init(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv;
@@ -862,6 +876,9 @@ static void gpuvm_test_exit(struct kunit *test)
 
 	if (!priv || !priv->drm)
 		return;
+
+	if (priv->sm_vm)
+		sm_teardown(test);
 
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_frees, priv->vm_inits,
 			    "::vm_free must run once per VM");
@@ -2196,8 +2213,7 @@ static void drm_test_gpuvm_sm_map(struct kunit *test)
 	sm_check_steps(test, c, old);
 	sm_check_layout(test, vm, c->new);
 
-	gpuvm_test_remove_all(vm);
-	drm_gpuvm_put(vm);
+	sm_teardown(test);
 }
 
 /* drm_gpuvm_sm_map_ops_create() lists the same steps, changing nothing. */
@@ -2221,8 +2237,7 @@ static void drm_test_gpuvm_sm_map_ops_create(struct kunit *test)
 	sm_check_steps(test, c, old);
 	sm_check_layout(test, vm, c->old);
 
-	gpuvm_test_remove_all(vm);
-	drm_gpuvm_put(vm);
+	sm_teardown(test);
 }
 
 /*
@@ -2245,8 +2260,7 @@ static void drm_test_gpuvm_sm_unmap(struct kunit *test)
 	sm_check_steps(test, c, old);
 	sm_check_layout(test, vm, c->new);
 
-	gpuvm_test_remove_all(vm);
-	drm_gpuvm_put(vm);
+	sm_teardown(test);
 }
 
 /* drm_gpuvm_sm_unmap_ops_create() lists the same steps, changing nothing. */
@@ -2268,8 +2282,7 @@ static void drm_test_gpuvm_sm_unmap_ops_create(struct kunit *test)
 	sm_check_steps(test, c, old);
 	sm_check_layout(test, vm, c->old);
 
-	gpuvm_test_remove_all(vm);
-	drm_gpuvm_put(vm);
+	sm_teardown(test);
 }
 
 /* Map requests over an invalid range fail before any step. */
@@ -2353,8 +2366,7 @@ static void drm_test_gpuvm_sm_map_step_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drm_gpuvm_sm_map(vm, priv, &req), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, priv->num_steps, 1);
 
-	gpuvm_test_remove_all(vm);
-	drm_gpuvm_put(vm);
+	sm_teardown(test);
 }
 
 /* A driver with every step callback but ::sm_step_map. */
@@ -2444,8 +2456,7 @@ static void drm_test_gpuvm_sm_map_ops_create_enomem(struct kunit *test)
 	priv->fail_op_alloc_at = UINT_MAX;
 	sm_check_layout(test, vm, c->old);
 
-	gpuvm_test_remove_all(vm);
-	drm_gpuvm_put(vm);
+	sm_teardown(test);
 }
 
 /*
@@ -2482,8 +2493,7 @@ static void drm_test_gpuvm_sm_unmap_ops_create_enomem(struct kunit *test)
 	priv->fail_op_alloc_at = UINT_MAX;
 	sm_check_layout(test, vm, c->old);
 
-	gpuvm_test_remove_all(vm);
-	drm_gpuvm_put(vm);
+	sm_teardown(test);
 }
 
 /*
@@ -2712,8 +2722,7 @@ static void drm_test_gpuvm_madvise_ops_create(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, priv->op_frees, c->num_ops);
 	sm_check_layout(test, vm, c->new);
 
-	gpuvm_test_remove_all(vm);
-	drm_gpuvm_put(vm);
+	sm_teardown(test);
 }
 
 /*
