@@ -92,6 +92,8 @@ struct gpuvm_test_gem {
 	struct drm_gpuvm *weak_vm;
 	/* Completed when ::free starts its teardown, if set. */
 	struct completion *free_entered;
+	/* The teardown leaves out the VM's dma-resv (a misuse), if set. */
+	bool free_without_vm_resv;
 };
 
 /* One split/merge step as reported by drm_gpuvm. */
@@ -503,6 +505,7 @@ static void gpuvm_test_weak_free_path(struct gpuvm_test_gem *gem)
 {
 	struct drm_gpuvm *vm = gem->weak_vm;
 	struct drm_gem_object *obj = &gem->base;
+	struct dma_resv *vm_resv = drm_gpuvm_resv(vm);
 	struct drm_gpuvm_bo *vm_bo;
 	struct drm_gpuva *va, *next;
 	struct ww_acquire_ctx ww;
@@ -510,7 +513,11 @@ static void gpuvm_test_weak_free_path(struct gpuvm_test_gem *gem)
 	if (gem->free_entered)
 		complete(gem->free_entered);
 
-	gpuvm_test_lock_two(&ww, drm_gpuvm_resv(vm), obj->resv);
+	/* Without a ww_acquire_ctx, see the lock assertion tests. */
+	if (gem->free_without_vm_resv)
+		dma_resv_lock(obj->resv, NULL);
+	else
+		gpuvm_test_lock_two(&ww, vm_resv, obj->resv);
 	if (drm_gpuvm_immediate_mode(vm))
 		mutex_lock(&obj->gpuva.lock);
 
@@ -525,7 +532,10 @@ static void gpuvm_test_weak_free_path(struct gpuvm_test_gem *gem)
 
 	if (drm_gpuvm_immediate_mode(vm))
 		mutex_unlock(&obj->gpuva.lock);
-	gpuvm_test_unlock_two(&ww, drm_gpuvm_resv(vm), obj->resv);
+	if (gem->free_without_vm_resv)
+		dma_resv_unlock(obj->resv);
+	else
+		gpuvm_test_unlock_two(&ww, vm_resv, obj->resv);
 }
 
 static void gpuvm_test_gem_free(struct drm_gem_object *obj)
@@ -5914,6 +5924,336 @@ static void drm_test_gpuvm_warn_obtain_prealloc_not_immediate(struct kunit *test
 	drm_gpuvm_put(vm);
 }
 
+/*
+ * Lock assertions. Each case leaves out one lock that the function's
+ * kernel-doc requires and expects lockdep_assert()'s WARN, and that the
+ * function did its work all the same. The assertions exist only with
+ * CONFIG_LOCKDEP and check nothing once lockdep turned itself off after a
+ * report; no case may provoke a real lockdep report.
+ *
+ * The dma-resv locks a case holds are taken without a ww_acquire_ctx: under
+ * one, lockdep counts every lock of the reservation class as held (the
+ * first_lock_dep_map of ww_acquire_init()), and dma_resv_assert_held()
+ * cannot tell one dma-resv from another.
+ */
+static void require_lockdep(struct kunit *test)
+{
+	require_bug(test);
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		kunit_skip(test, "requires CONFIG_LOCKDEP");
+	if (!debug_locks)
+		kunit_skip(test, "an earlier lockdep report turned lockdep off");
+}
+
+/* The GEM's gpuva lock: its dma-resv, or gpuva.lock in immediate mode. */
+static const struct gpuvm_flags_param gpuvm_gpuva_lock_params[] = {
+	{ "dma-resv", 0 },
+	{ "gpuva.lock, immediate mode", DRM_GPUVM_IMMEDIATE_MODE },
+};
+KUNIT_ARRAY_PARAM_DESC(gpuvm_gpuva_lock, gpuvm_gpuva_lock_params, desc);
+
+/*
+ * Take what gpuvm_test_lock() takes for the external GEM @obj but its gpuva
+ * lock: only the VM's dma-resv outside of immediate mode, both dma-resvs
+ * but not gpuva.lock in immediate mode.
+ */
+static void gpuvm_test_lock_but_gpuva(struct kunit *test, struct drm_gpuvm *vm,
+				      struct drm_gem_object *obj)
+{
+	const struct gpuvm_flags_param *p = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+
+	if (!(p->flags & DRM_GPUVM_IMMEDIATE_MODE)) {
+		dma_resv_lock(drm_gpuvm_resv(vm), NULL);
+		return;
+	}
+
+	gpuvm_test_lock(test, vm, obj);
+	mutex_unlock(priv->locked_gpuva);
+	priv->locked_gpuva = NULL;
+}
+
+static void gpuvm_test_unlock_but_gpuva(struct kunit *test,
+					struct drm_gpuvm *vm)
+{
+	const struct gpuvm_flags_param *p = test->param_value;
+
+	if (!(p->flags & DRM_GPUVM_IMMEDIATE_MODE))
+		dma_resv_unlock(drm_gpuvm_resv(vm));
+	else
+		gpuvm_test_unlock(test);
+}
+
+/* drm_gpuva_link() asserts the GEM's gpuva lock, and links. */
+static void drm_test_gpuvm_lockdep_link(struct kunit *test)
+{
+	const struct gpuvm_flags_param *p = test->param_value;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	require_lockdep(test);
+	vm = gpuvm_test_vm_create(test, p->flags);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
+
+	gpuvm_test_lock_but_gpuva(test, vm, obj);
+	kunit_warning_suppress(test) {
+		drm_gpuva_link(va, vm_bo);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	gpuvm_test_unlock_but_gpuva(test, vm);
+
+	KUNIT_EXPECT_PTR_EQ(test, va->vm_bo, vm_bo);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&vm_bo->list.gpuva));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 2);
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_unlink(va);
+	gpuvm_test_unlock(test);
+	gpuvm_test_remove_all(vm);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuva_unlink() asserts the GEM's gpuva lock, and unlinks. */
+static void drm_test_gpuvm_lockdep_unlink(struct kunit *test)
+{
+	const struct gpuvm_flags_param *p = test->param_value;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	require_lockdep(test);
+	vm = gpuvm_test_vm_create(test, p->flags);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
+	gpuvm_test_va_link(test, va, vm_bo);
+
+	gpuvm_test_lock_but_gpuva(test, vm, obj);
+	kunit_warning_suppress(test) {
+		drm_gpuva_unlink(va);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	gpuvm_test_unlock_but_gpuva(test, vm);
+
+	KUNIT_EXPECT_NULL(test, va->vm_bo);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm_bo->list.gpuva));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+
+	gpuvm_test_remove_all(vm);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * The last drm_gpuvm_bo_put() asserts the GEM's gpuva lock, and frees the
+ * vm_bo.
+ */
+static void drm_test_gpuvm_lockdep_bo_put(struct kunit *test)
+{
+	const struct gpuvm_flags_param *p = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	bool freed = false;
+
+	require_lockdep(test);
+	vm = gpuvm_test_vm_create(test, p->flags);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	gpuvm_test_lock_but_gpuva(test, vm, obj);
+	kunit_warning_suppress(test) {
+		freed = drm_gpuvm_bo_put(vm_bo);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	gpuvm_test_unlock_but_gpuva(test, vm);
+
+	KUNIT_EXPECT_TRUE(test, freed);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&obj->gpuva.list));
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * With DRM_GPUVM_RESV_PROTECTED, the last drm_gpuvm_bo_put() also asserts
+ * the VM's dma-resv, which guards the extobj and evict lists it leaves.
+ */
+static void drm_test_gpuvm_lockdep_bo_put_resv_protected(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	bool freed = false;
+
+	require_lockdep(test);
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_RESV_PROTECTED);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_TRUE(test, on_extobj_list(vm_bo));
+
+	dma_resv_lock(obj->resv, NULL);
+	kunit_warning_suppress(test) {
+		freed = drm_gpuvm_bo_put(vm_bo);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	dma_resv_unlock(obj->resv);
+
+	KUNIT_EXPECT_TRUE(test, freed);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm->extobj.list));
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * drm_gpuvm_bo_obtain_locked() asserts the GEM's dma-resv twice, for the
+ * lookup and the insertion, and creates the vm_bo.
+ */
+static void drm_test_gpuvm_lockdep_obtain_locked(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo = NULL;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	require_lockdep(test);
+	vm = gpuvm_test_vm_create(test, 0);
+	obj = gpuvm_test_gem_create(test, false);
+
+	dma_resv_lock(drm_gpuvm_resv(vm), NULL);
+	kunit_warning_suppress(test) {
+		vm_bo = drm_gpuvm_bo_obtain_locked(vm, obj);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 2);
+	}
+	dma_resv_unlock(drm_gpuvm_resv(vm));
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vm_bo);
+	KUNIT_EXPECT_PTR_EQ(test, vm_bo->obj, obj);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * With DRM_GPUVM_RESV_PROTECTED, drm_gpuvm_bo_extobj_add() asserts the VM's
+ * dma-resv, and adds the vm_bo to the extobj list once.
+ */
+static void drm_test_gpuvm_lockdep_extobj_add(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	require_lockdep(test);
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_RESV_PROTECTED);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	dma_resv_lock(obj->resv, NULL);
+	kunit_warning_suppress(test) {
+		drm_gpuvm_bo_extobj_add(vm_bo);
+		drm_gpuvm_bo_extobj_add(vm_bo);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 2);
+	}
+	dma_resv_unlock(obj->resv);
+
+	/* Once: a second list_add_tail() would point the entry at itself. */
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&vm->extobj.list));
+	KUNIT_EXPECT_PTR_EQ(test, vm_bo->list.entry.extobj.next,
+			    &vm->extobj.list);
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/* drm_gpuvm_bo_evict() asserts the GEM's dma-resv, and moves the vm_bo. */
+static void drm_test_gpuvm_lockdep_evict(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	require_lockdep(test);
+	vm = gpuvm_test_vm_create(test, 0);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	dma_resv_lock(drm_gpuvm_resv(vm), NULL);
+	kunit_warning_suppress(test) {
+		drm_gpuvm_bo_evict(vm_bo, true);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	dma_resv_unlock(drm_gpuvm_resv(vm));
+
+	KUNIT_EXPECT_TRUE(test, vm_bo->evicted);
+	KUNIT_EXPECT_TRUE(test, on_evict_list(vm_bo));
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_evict(vm_bo, false);
+	gpuvm_test_unlock(test);
+	KUNIT_EXPECT_FALSE(test, on_evict_list(vm_bo));
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * On a DRM_GPUVM_VA_WEAK_REF VM, drm_gpuva_remove() of a mapping whose GEM
+ * is at refcount zero asserts the VM's dma-resv, which every VA-tree walk
+ * that can find the GEM holds. A free path without it gets lockdep's WARN
+ * once per mapping, and the mappings still go.
+ */
+static void drm_test_gpuvm_lockdep_weak_ref_remove(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct gpuvm_test_gem *gem;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuva *va[2];
+	struct drm_gpuvm *vm;
+	unsigned int i;
+
+	require_lockdep(test);
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_VA_WEAK_REF);
+	obj = gpuvm_test_gem_alloc(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	for (i = 0; i < ARRAY_SIZE(va); i++) {
+		va[i] = gpuvm_test_va_insert(test, vm, TEST_ADDR(i), TEST_UNIT,
+					     obj, i * TEST_UNIT);
+		gpuvm_test_va_link(test, va[i], vm_bo);
+	}
+	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+
+	gem = container_of(obj, struct gpuvm_test_gem, base);
+	gem->weak_vm = vm;
+	gem->free_without_vm_resv = true;
+	kunit_warning_suppress(test) {
+		drm_gem_object_put(obj);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, ARRAY_SIZE(va));
+	}
+
+	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	for (i = 0; i < ARRAY_SIZE(va); i++)
+		KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(i), TEST_UNIT));
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+	drm_gpuvm_put(vm);
+}
+
 /* drm_gpuvm_bo_put_deferred() WARNs outside of immediate mode. */
 static void drm_test_gpuvm_warn_put_deferred_not_immediate(struct kunit *test)
 {
@@ -6171,6 +6511,14 @@ static struct kunit_case drm_gpuvm_warn_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_warn_put_with_vas),
 	KUNIT_CASE(drm_test_gpuvm_warn_obtain_locked_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_obtain_prealloc_not_immediate),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_lockdep_link, gpuvm_gpuva_lock_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_lockdep_unlink, gpuvm_gpuva_lock_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_lockdep_bo_put, gpuvm_gpuva_lock_gen_params),
+	KUNIT_CASE(drm_test_gpuvm_lockdep_bo_put_resv_protected),
+	KUNIT_CASE(drm_test_gpuvm_lockdep_obtain_locked),
+	KUNIT_CASE(drm_test_gpuvm_lockdep_extobj_add),
+	KUNIT_CASE(drm_test_gpuvm_lockdep_evict),
+	KUNIT_CASE(drm_test_gpuvm_lockdep_weak_ref_remove),
 	KUNIT_CASE(drm_test_gpuvm_warn_put_deferred_not_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_put_with_zombies),
 	KUNIT_CASE(drm_test_gpuvm_put_driver_refs),
