@@ -4271,8 +4271,8 @@ static void drm_test_gpuvm_bo_alloc_enomem(struct kunit *test)
  */
 
 /* The flag keeps the value it is asked for; driver bits start above it. */
-static_assert(DRM_GPUVM_VA_WEAK_REF == BIT(2));
-static_assert(DRM_GPUVM_USERBITS == BIT(3));
+static_assert(BIT(2) == DRM_GPUVM_VA_WEAK_REF);
+static_assert(BIT(3) == DRM_GPUVM_USERBITS);
 
 /* drm_gpuvm_va_weak_ref() is true only with the flag. */
 static void drm_test_gpuvm_weak_ref_flag(struct kunit *test)
@@ -5972,6 +5972,7 @@ static const struct gpuvm_flags_param gpuvm_gpuva_lock_params[] = {
 	{ "dma-resv", 0 },
 	{ "gpuva.lock, immediate mode", DRM_GPUVM_IMMEDIATE_MODE },
 };
+
 KUNIT_ARRAY_PARAM_DESC(gpuvm_gpuva_lock, gpuvm_gpuva_lock_params, desc);
 
 /*
