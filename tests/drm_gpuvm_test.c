@@ -112,6 +112,10 @@ struct gpuvm_test_step {
 
 struct gpuvm_test_priv {
 	struct kunit *test;
+	/* Whether lockdep was on when the test started. */
+	bool lockdep_on;
+	/* The test frees a VM with a GEM-less VA still queued, on purpose. */
+	bool queued_va_at_free;
 	struct device *dev;
 	struct drm_device *drm;
 	unsigned int drm_refs;
@@ -124,6 +128,8 @@ struct gpuvm_test_priv {
 	unsigned int vm_frees;
 	unsigned int vm_bo_allocs;
 	unsigned int vm_bo_frees;
+	/* ::vm_bo_free calls for vm_bos that drm_gpuvm allocated itself. */
+	unsigned int vm_bo_default_frees;
 	unsigned int validates;
 	unsigned int obj_allocs;
 	unsigned int obj_frees;
@@ -197,6 +203,23 @@ static struct gpuvm_test_bo *to_test_bo(struct drm_gpuvm_bo *vm_bo)
 static void gpuvm_test_vm_free(struct drm_gpuvm *gpuvm)
 {
 	struct gpuvm_test_vm *vm = to_test_vm(gpuvm);
+	struct kunit *test = vm->priv->test;
+
+	/*
+	 * drm_gpuvm_fini() only WARNs about what the VM still holds; a plain
+	 * kunit.py run does not read the kernel log, so fail the test here.
+	 */
+	KUNIT_EXPECT_TRUE_MSG(test, RB_EMPTY_ROOT(&gpuvm->rb.tree.rb_root),
+			      "VA tree not empty at ::vm_free");
+	KUNIT_EXPECT_TRUE_MSG(test, list_empty(&gpuvm->extobj.list),
+			      "extobj list not empty at ::vm_free");
+	KUNIT_EXPECT_TRUE_MSG(test, list_empty(&gpuvm->evict.list),
+			      "evict list not empty at ::vm_free");
+	KUNIT_EXPECT_TRUE_MSG(test, llist_empty(&gpuvm->bo_defer),
+			      "bo_defer list not empty at ::vm_free");
+	KUNIT_EXPECT_TRUE_MSG(test, vm->priv->queued_va_at_free ||
+			      llist_empty(&gpuvm->va_defer),
+			      "va_defer list not empty at ::vm_free");
 
 	vm->priv->vm_frees++;
 	kfree(vm);
@@ -886,6 +909,7 @@ static int gpuvm_test_init(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, priv);
 	test->priv = priv;
 	priv->test = test;
+	priv->lockdep_on = debug_locks;
 	priv->fail_step = -1;
 	priv->fail_op_alloc_at = UINT_MAX;
 
@@ -943,6 +967,9 @@ static void gpuvm_test_exit(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ_MSG(test, priv->obj_frees, priv->obj_allocs,
 			    "GEM object not freed");
+	/* A lockdep report turns lockdep off: it fails the test on its own. */
+	KUNIT_EXPECT_TRUE_MSG(test, debug_locks || !priv->lockdep_on,
+			      "lockdep reported a problem, see the kernel log");
 	WRITE_ONCE(gpuvm_test_running, NULL);
 }
 
@@ -1911,6 +1938,24 @@ static const struct gpuvm_sm_case gpuvm_sm_map_cases[] = {
 			TMAP(2, 3, TBO_A, TEST_OFF_N(1)),
 		},
 	}, {
+		/*
+		 * The same-BO, contiguous mirror of 10, which the DOC leaves
+		 * out: a keeps its PTEs past the request.
+		 */
+		.desc = "15: req overlaps the beginning, keep",
+		.old = { TMAP(1, 3, TBO_A, TEST_OFF_N(1)) },
+		.req = TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+		.num_ops = 2,
+		.ops = {
+			OP_REMAP(0, true, NO_MAP,
+				 TMAP(2, 3, TBO_A, TEST_OFF_N(2))),
+			OP_MAP(0, 2, TBO_A, TEST_OFF_N(0)),
+		},
+		.new = {
+			TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
+			TMAP(2, 3, TBO_A, TEST_OFF_N(2)),
+		},
+	}, {
 		.desc = "empty VA space",
 		.req = TMAP(0, 1, TBO_A, TEST_OFF_N(0)),
 		.num_ops = 1,
@@ -2067,9 +2112,9 @@ static const struct gpuvm_sm_case gpuvm_sm_unmap_cases[] = {
 		.num_ops = 1,
 		.ops = {
 			OP_REMAP(0, false, NO_MAP,
-				 TMAP(1, 2, TBO_NONE, TEST_UNIT)),
+				 TMAP(1, 2, TBO_NONE, 0)),
 		},
-		.new = { TMAP(1, 2, TBO_NONE, TEST_UNIT) },
+		.new = { TMAP(1, 2, TBO_NONE, 0) },
 	},
 };
 
@@ -2113,8 +2158,10 @@ static void sm_expect_map(struct kunit *test, const char *what,
 			    "%s %u: va.range", what, i);
 	KUNIT_EXPECT_PTR_EQ_MSG(test, got->gem.obj, sm_bo(priv, exp->bo),
 				"%s %u: gem.obj", what, i);
-	KUNIT_EXPECT_EQ_MSG(test, got->gem.offset, exp->offset,
-			    "%s %u: gem.offset", what, i);
+	/* The DOC defines no offset for a mapping without a GEM object. */
+	if (exp->bo != TBO_NONE)
+		KUNIT_EXPECT_EQ_MSG(test, got->gem.offset, exp->offset,
+				    "%s %u: gem.offset", what, i);
 }
 
 /* Set up the VM, the BOs and the old mappings of @c. */
@@ -2552,13 +2599,13 @@ static const struct gpuvm_sm_case gpuvm_madvise_cases[] = {
 		.num_ops = 2,
 		.ops = {
 			OP_REMAP(0, false, TMAP(0, 1, TBO_NONE, 0),
-				 TMAP(3, 4, TBO_NONE, 3 * TEST_UNIT)),
+				 TMAP(3, 4, TBO_NONE, 0)),
 			OP_MAP(1, 3, TBO_NONE, 0),
 		},
 		.new = {
 			TMAP(0, 1, TBO_NONE, 0),
 			TMAP(1, 3, TBO_NONE, 0),
-			TMAP(3, 4, TBO_NONE, 3 * TEST_UNIT),
+			TMAP(3, 4, TBO_NONE, 0),
 		},
 	}, {
 		.desc = "2: across three mappings",
@@ -2573,7 +2620,7 @@ static const struct gpuvm_sm_case gpuvm_madvise_cases[] = {
 			OP_REMAP(0, false, TMAP(0, 1, TBO_NONE, 0), NO_MAP),
 			OP_MAP(1, 2, TBO_NONE, 0),
 			OP_REMAP(2, false, NO_MAP,
-				 TMAP(5, 6, TBO_NONE, TEST_UNIT)),
+				 TMAP(5, 6, TBO_NONE, 0)),
 			OP_MAP(4, 5, TBO_NONE, 0),
 		},
 		.new = {
@@ -2581,7 +2628,7 @@ static const struct gpuvm_sm_case gpuvm_madvise_cases[] = {
 			TMAP(1, 2, TBO_NONE, 0),
 			TMAP(2, 4, TBO_NONE, 0),
 			TMAP(4, 5, TBO_NONE, 0),
-			TMAP(5, 6, TBO_NONE, TEST_UNIT),
+			TMAP(5, 6, TBO_NONE, 0),
 		},
 	}, {
 		.desc = "3: only the end inside a mapping",
@@ -2594,14 +2641,14 @@ static const struct gpuvm_sm_case gpuvm_madvise_cases[] = {
 		.num_ops = 2,
 		.ops = {
 			OP_REMAP(2, false, NO_MAP,
-				 TMAP(5, 6, TBO_NONE, TEST_UNIT)),
+				 TMAP(5, 6, TBO_NONE, 0)),
 			OP_MAP(4, 5, TBO_NONE, 0),
 		},
 		.new = {
 			TMAP(0, 2, TBO_NONE, 0),
 			TMAP(2, 4, TBO_NONE, 0),
 			TMAP(4, 5, TBO_NONE, 0),
-			TMAP(5, 6, TBO_NONE, TEST_UNIT),
+			TMAP(5, 6, TBO_NONE, 0),
 		},
 	}, {
 		.desc = "3: only the start inside a mapping",
@@ -2645,12 +2692,12 @@ static const struct gpuvm_sm_case gpuvm_madvise_cases[] = {
 		.num_ops = 2,
 		.ops = {
 			OP_REMAP(0, false, NO_MAP,
-				 TMAP(2, 4, TBO_NONE, 2 * TEST_UNIT)),
+				 TMAP(2, 4, TBO_NONE, 0)),
 			OP_MAP(0, 2, TBO_NONE, 0),
 		},
 		.new = {
 			TMAP(0, 2, TBO_NONE, 0),
-			TMAP(2, 4, TBO_NONE, 2 * TEST_UNIT),
+			TMAP(2, 4, TBO_NONE, 0),
 		},
 	}, {
 		.desc = "right aligned subset",
@@ -2677,14 +2724,14 @@ static const struct gpuvm_sm_case gpuvm_madvise_cases[] = {
 			OP_REMAP(0, false, TMAP(0, 1, TBO_NONE, 0), NO_MAP),
 			OP_MAP(1, 2, TBO_NONE, 0),
 			OP_REMAP(1, false, NO_MAP,
-				 TMAP(5, 6, TBO_NONE, TEST_UNIT)),
+				 TMAP(5, 6, TBO_NONE, 0)),
 			OP_MAP(4, 5, TBO_NONE, 0),
 		},
 		.new = {
 			TMAP(0, 1, TBO_NONE, 0),
 			TMAP(1, 2, TBO_NONE, 0),
 			TMAP(4, 5, TBO_NONE, 0),
-			TMAP(5, 6, TBO_NONE, TEST_UNIT),
+			TMAP(5, 6, TBO_NONE, 0),
 		},
 	}, {
 		.desc = "request inside a hole",
@@ -2722,13 +2769,13 @@ static const struct gpuvm_sm_case gpuvm_madvise_cases[] = {
 		.num_ops = 2,
 		.ops = {
 			OP_REMAP(1, false, NO_MAP,
-				 TMAP(3, 4, TBO_NONE, TEST_UNIT)),
+				 TMAP(3, 4, TBO_NONE, 0)),
 			OP_MAP(2, 3, TBO_NONE, 0),
 		},
 		.new = {
 			TMAP(0, 2, TBO_A, TEST_OFF_N(0)),
 			TMAP(2, 3, TBO_NONE, 0),
-			TMAP(3, 4, TBO_NONE, TEST_UNIT),
+			TMAP(3, 4, TBO_NONE, 0),
 		},
 	},
 };
@@ -3239,6 +3286,95 @@ static void drm_test_gpuvm_bo_get_put(struct kunit *test)
 
 	/* Putting NULL is a no-op. */
 	KUNIT_EXPECT_FALSE(test, drm_gpuvm_bo_put(NULL));
+
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A vm_bo holds a VM reference: the VM outlives the driver's reference and
+ * the last drm_gpuvm_bo_put() frees it.
+ */
+static void drm_test_gpuvm_bo_holds_vm_ref(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+
+	drm_gpuvm_put(vm);
+	KUNIT_EXPECT_EQ_MSG(test, priv->vm_frees, 0,
+			    "VM freed while a vm_bo holds it");
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+}
+
+/* ::vm_bo_free of a driver without ::vm_bo_alloc: drm_gpuvm kzalloc()ed it. */
+static void gpuvm_test_vm_bo_free_default(struct drm_gpuvm_bo *vm_bo)
+{
+	to_test_vm(vm_bo->vm)->priv->vm_bo_default_frees++;
+	kfree(vm_bo);
+}
+
+static const struct drm_gpuvm_ops gpuvm_test_ops_no_vm_bo = {
+	.vm_free = gpuvm_test_vm_free,
+};
+
+static const struct drm_gpuvm_ops gpuvm_test_ops_vm_bo_free_only = {
+	.vm_free = gpuvm_test_vm_free,
+	.vm_bo_free = gpuvm_test_vm_bo_free_default,
+};
+
+struct gpuvm_bo_ops_param {
+	const char *desc;
+	const struct drm_gpuvm_ops *ops;
+	unsigned int vm_bo_frees;
+};
+
+static const struct gpuvm_bo_ops_param gpuvm_bo_ops_params[] = {
+	{ "no ::vm_bo_alloc, no ::vm_bo_free", &gpuvm_test_ops_no_vm_bo, 0 },
+	{ "::vm_bo_free only", &gpuvm_test_ops_vm_bo_free_only, 1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(gpuvm_bo_ops, gpuvm_bo_ops_params, desc);
+
+/*
+ * Without ::vm_bo_alloc, drm_gpuvm allocates the vm_bo itself; the last put
+ * frees it with kfree(), or hands it to ::vm_bo_free, which must do so.
+ */
+static void drm_test_gpuvm_bo_default_alloc(struct kunit *test)
+{
+	const struct gpuvm_bo_ops_param *p = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	vm = gpuvm_test_vm_create_ops(test, p->ops);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+
+	KUNIT_EXPECT_PTR_EQ(test, vm_bo->vm, vm);
+	KUNIT_EXPECT_PTR_EQ(test, vm_bo->obj, obj);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&vm_bo->list.gpuva));
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&obj->gpuva.list));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 2);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_allocs, 0);
+
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_default_frees, p->vm_bo_frees);
+	KUNIT_EXPECT_TRUE(test, list_empty(&obj->gpuva.list));
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
 
 	drm_gpuvm_put(vm);
 }
@@ -4900,6 +5036,8 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_bo_obtain_prealloc_existing),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_find, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_get_put, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_holds_vm_ref, gpuvm_flags_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_default_alloc, gpuvm_bo_ops_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_two_vms, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_link_unlink, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_va_iter, gpuvm_flags_gen_params),
@@ -6056,7 +6194,9 @@ static void drm_test_gpuvm_lockdep_unlink(struct kunit *test)
 	obj = gpuvm_test_gem_create(test, false);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
-	gpuvm_test_va_link(test, va, vm_bo);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
 
 	gpuvm_test_lock_but_gpuva(test, vm, obj);
 	kunit_warning_suppress(test) {
@@ -6257,7 +6397,9 @@ static void drm_test_gpuvm_lockdep_weak_ref_remove(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(va); i++) {
 		va[i] = gpuvm_test_va_insert(test, vm, TEST_ADDR(i), TEST_UNIT,
 					     obj, i * TEST_UNIT);
-		gpuvm_test_va_link(test, va[i], vm_bo);
+		gpuvm_test_lock(test, vm, obj);
+		drm_gpuva_link(va[i], vm_bo);
+		gpuvm_test_unlock(test);
 	}
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 
@@ -6390,6 +6532,7 @@ static void drm_test_gpuvm_warn_put_with_queued_va(struct kunit *test)
 	drm_gpuva_unlink_defer_free(va);
 	KUNIT_ASSERT_EQ(test, kref_read(&vm->kref), 1);
 
+	priv->queued_va_at_free = true;
 	kunit_warning_suppress(test) {
 		drm_gpuvm_put(vm);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
