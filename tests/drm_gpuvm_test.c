@@ -2330,6 +2330,50 @@ static void drm_test_gpuvm_sm_map_ops_create(struct kunit *test)
 }
 
 /*
+ * An error of the step callback at any step of a table case stops
+ * drm_gpuvm_sm_map() there and is returned, and so is a failing ::op_alloc
+ * at any op of drm_gpuvm_sm_map_ops_create(), which frees the ops it made.
+ */
+static void drm_test_gpuvm_sm_map_errors(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	struct drm_gpuvm_map_req req;
+	struct drm_gpuva_ops *ops;
+	struct drm_gpuvm *vm;
+	unsigned int k;
+
+	vm = sm_setup(test, c, old);
+	req = sm_req(priv, &c->req);
+
+	for (k = 0; k < c->num_ops; k++) {
+		priv->num_steps = 0;
+		priv->fail_step = k;
+		KUNIT_EXPECT_EQ_MSG(test, drm_gpuvm_sm_map(vm, priv, &req),
+				    -ENOSPC, "error at step %u", k);
+		KUNIT_EXPECT_EQ_MSG(test, priv->num_steps, k,
+				    "steps before the error at step %u", k);
+
+		priv->op_alloc_calls = 0;
+		priv->fail_op_alloc_at = k;
+		ops = drm_gpuvm_sm_map_ops_create(vm, &req);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(ops), -ENOMEM,
+				    "::op_alloc failing at op %u", k);
+		if (!IS_ERR(ops))
+			drm_gpuva_ops_free(vm, ops);
+		KUNIT_EXPECT_EQ_MSG(test, priv->op_frees, priv->op_allocs,
+				    "ops leaked with ::op_alloc failing at op %u",
+				    k);
+	}
+	priv->fail_step = -1;
+	priv->fail_op_alloc_at = UINT_MAX;
+	sm_check_layout(test, vm, c->old);
+
+	sm_teardown(test);
+}
+
+/*
  * drm_gpuvm_sm_unmap() reports the expected steps and applying them gives
  * the expected VA space.
  */
@@ -2369,6 +2413,46 @@ static void drm_test_gpuvm_sm_unmap_ops_create(struct kunit *test)
 	drm_gpuva_ops_free(vm, ops);
 
 	sm_check_steps(test, c, old);
+	sm_check_layout(test, vm, c->old);
+
+	sm_teardown(test);
+}
+
+/* The same for drm_gpuvm_sm_unmap() and drm_gpuvm_sm_unmap_ops_create(). */
+static void drm_test_gpuvm_sm_unmap_errors(struct kunit *test)
+{
+	const struct gpuvm_sm_case *c = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	u64 addr = map_addr(&c->req), range = map_range(&c->req);
+	struct drm_gpuva_ops *ops;
+	struct drm_gpuvm *vm;
+	unsigned int k;
+	int ret;
+
+	vm = sm_setup(test, c, old);
+
+	for (k = 0; k < c->num_ops; k++) {
+		priv->num_steps = 0;
+		priv->fail_step = k;
+		ret = drm_gpuvm_sm_unmap(vm, priv, addr, range);
+		KUNIT_EXPECT_EQ_MSG(test, ret, -ENOSPC, "error at step %u", k);
+		KUNIT_EXPECT_EQ_MSG(test, priv->num_steps, k,
+				    "steps before the error at step %u", k);
+
+		priv->op_alloc_calls = 0;
+		priv->fail_op_alloc_at = k;
+		ops = drm_gpuvm_sm_unmap_ops_create(vm, addr, range);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(ops), -ENOMEM,
+				    "::op_alloc failing at op %u", k);
+		if (!IS_ERR(ops))
+			drm_gpuva_ops_free(vm, ops);
+		KUNIT_EXPECT_EQ_MSG(test, priv->op_frees, priv->op_allocs,
+				    "ops leaked with ::op_alloc failing at op %u",
+				    k);
+	}
+	priv->fail_step = -1;
+	priv->fail_op_alloc_at = UINT_MAX;
 	sm_check_layout(test, vm, c->old);
 
 	sm_teardown(test);
@@ -3098,8 +3182,11 @@ static struct kunit_case drm_gpuvm_sm_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_map, gpuvm_sm_map_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_map_ops_create,
 			 gpuvm_sm_map_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_map_errors, gpuvm_sm_map_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_unmap, gpuvm_sm_unmap_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_unmap_ops_create,
+			 gpuvm_sm_unmap_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_sm_unmap_errors,
 			 gpuvm_sm_unmap_gen_params),
 	KUNIT_CASE(drm_test_gpuvm_sm_map_invalid_range),
 	KUNIT_CASE(drm_test_gpuvm_sm_unmap_invalid_range),
@@ -3357,7 +3444,9 @@ static void drm_test_gpuvm_bo_default_alloc(struct kunit *test)
 	struct drm_gem_object *obj;
 	struct drm_gpuvm *vm;
 
-	vm = gpuvm_test_vm_create_ops(test, p->ops);
+	vm = gpuvm_test_vm_init(test, "gpuvm-test", 0, TEST_VM_START,
+				TEST_VM_RANGE, TEST_RSV_START, TEST_RSV_RANGE,
+				p->ops);
 	obj = gpuvm_test_gem_create(test, false);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 
