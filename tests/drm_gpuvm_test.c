@@ -4862,11 +4862,13 @@ static void drm_test_gpuvm_weak_ref_zombie_vs_free(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
-/* The walks that reach a GEM through the VA tree. */
+/* The walks that reach a GEM through the VA tree or the extobj/evict lists. */
 enum gpuvm_test_walk {
 	WALK_PREPARE_RANGE,
 	WALK_SM_MAP_EXEC_LOCK,
 	WALK_SM_UNMAP_EXEC_LOCK,
+	WALK_PREPARE_OBJECTS,
+	WALK_VALIDATE,
 };
 
 struct gpuvm_walk_param {
@@ -4915,6 +4917,32 @@ static const struct gpuvm_walk_param gpuvm_walk_params[] = {
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
 	  DRM_GPUVM_VA_WEAK_REF,
 	  WALK_SM_UNMAP_EXEC_LOCK },
+	{ "prepare_objects weak_ref",
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_PREPARE_OBJECTS },
+	{ "prepare_objects resv_protected|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_PREPARE_OBJECTS },
+	{ "prepare_objects immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_PREPARE_OBJECTS },
+	{ "prepare_objects resv_protected|immediate|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_PREPARE_OBJECTS },
+	{ "validate weak_ref",
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_VALIDATE },
+	{ "validate resv_protected|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_VALIDATE },
+	{ "validate immediate|weak_ref",
+	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_VALIDATE },
+	{ "validate resv_protected|immediate|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
+	  DRM_GPUVM_VA_WEAK_REF,
+	  WALK_VALIDATE },
 };
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_walk, gpuvm_walk_params, desc);
@@ -4926,6 +4954,7 @@ static int gpuvm_test_walk(struct drm_gpuvm *vm, struct drm_exec *exec,
 		.map.va.addr = TEST_ADDR(0),
 		.map.va.range = TEST_UNIT,
 	};
+	int ret;
 
 	switch (walk) {
 	case WALK_PREPARE_RANGE:
@@ -4936,9 +4965,32 @@ static int gpuvm_test_walk(struct drm_gpuvm *vm, struct drm_exec *exec,
 	case WALK_SM_UNMAP_EXEC_LOCK:
 		return drm_gpuvm_sm_unmap_exec_lock(vm, exec, TEST_ADDR(0),
 						    TEST_UNIT);
+	case WALK_PREPARE_OBJECTS:
+		return drm_gpuvm_prepare_objects(vm, exec, 1);
+	case WALK_VALIDATE:
+		ret = drm_gpuvm_prepare_objects(vm, exec, 1);
+		return ret ? ret : drm_gpuvm_validate(vm, exec);
 	}
 
 	return -EINVAL;
+}
+
+/*
+ * Put @vm_bo on the lists the list walks take: the extobj list, and the
+ * evict list for drm_gpuvm_validate().
+ */
+static void gpuvm_test_walk_lists(struct kunit *test,
+				  struct drm_gpuvm_bo *vm_bo,
+				  enum gpuvm_test_walk walk)
+{
+	if (walk != WALK_PREPARE_OBJECTS && walk != WALK_VALIDATE)
+		return;
+
+	gpuvm_test_lock(test, vm_bo->vm, vm_bo->obj);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	if (walk == WALK_VALIDATE)
+		drm_gpuvm_bo_evict(vm_bo, true);
+	gpuvm_test_unlock(test);
 }
 
 /* Lock the VM's resv and run @walk in a new &drm_exec context. */
@@ -4988,6 +5040,7 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 	gpuvm_test_lock(test, vm, obj);
 	drm_gpuva_link(va, vm_bo);
 	gpuvm_test_unlock(test);
+	gpuvm_test_walk_lists(test, vm_bo, param->walk);
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 
 	init_completion(&free_entered);
@@ -5017,9 +5070,12 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
 	}
 	KUNIT_EXPECT_EQ(test, ret,
-			param->walk == WALK_PREPARE_RANGE ? 0 : -EAGAIN);
+			param->walk == WALK_SM_MAP_EXEC_LOCK ||
+			param->walk == WALK_SM_UNMAP_EXEC_LOCK ? -EAGAIN : 0);
 	KUNIT_EXPECT_EQ_MSG(test, locked, 1,
 			    "the walk locked the dying GEM (%u objects)", locked);
+	KUNIT_EXPECT_EQ_MSG(test, priv->validates, 0,
+			    "the dying GEM was validated");
 
 	gpuvm_test_wait(test, &putter->done, "the GEM's free path");
 	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
@@ -5043,6 +5099,7 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 static void drm_test_gpuvm_weak_ref_walk_alive(struct kunit *test)
 {
 	const struct gpuvm_walk_param *param = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
 	struct drm_gpuvm_exec vm_exec = {
 		.flags = DRM_EXEC_IGNORE_DUPLICATES,
 		.num_fences = 1,
@@ -5061,6 +5118,7 @@ static void drm_test_gpuvm_weak_ref_walk_alive(struct kunit *test)
 	gpuvm_test_lock(test, vm, obj);
 	drm_gpuva_link(va, vm_bo);
 	gpuvm_test_unlock(test);
+	gpuvm_test_walk_lists(test, vm_bo, param->walk);
 	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
 
 	ret = gpuvm_test_lock_walk(vm, &exec, param->walk);
@@ -5070,6 +5128,8 @@ static void drm_test_gpuvm_weak_ref_walk_alive(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2,
 			    "only the exec's reference is left: %u",
 			    gem_refs(obj));
+	KUNIT_EXPECT_EQ(test, priv->validates,
+			param->walk == WALK_VALIDATE ? 1 : 0);
 	drm_exec_fini(&exec);
 	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
 
