@@ -4875,6 +4875,8 @@ struct gpuvm_walk_param {
 	const char *desc;
 	enum drm_gpuvm_flags flags;
 	enum gpuvm_test_walk walk;
+	/* The GEM shares the VM's dma-resv. */
+	bool private;
 };
 
 static const struct gpuvm_walk_param gpuvm_walk_params[] = {
@@ -4943,6 +4945,16 @@ static const struct gpuvm_walk_param gpuvm_walk_params[] = {
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
 	  DRM_GPUVM_VA_WEAK_REF,
 	  WALK_VALIDATE },
+	/* A GEM that shares the VM's resv: no reference is taken at all. */
+	{ "prepare_range private weak_ref", DRM_GPUVM_VA_WEAK_REF,
+	  WALK_PREPARE_RANGE, true },
+	{ "sm_map_exec_lock private weak_ref", DRM_GPUVM_VA_WEAK_REF,
+	  WALK_SM_MAP_EXEC_LOCK, true },
+	{ "validate private weak_ref", DRM_GPUVM_VA_WEAK_REF,
+	  WALK_VALIDATE, true },
+	{ "validate private resv_protected|weak_ref",
+	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
+	  WALK_VALIDATE, true },
 };
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_walk, gpuvm_walk_params, desc);
@@ -5013,8 +5025,9 @@ static int gpuvm_test_lock_walk(struct drm_gpuvm *vm, struct drm_exec *exec,
 
 /*
  * A GEM's free path runs (refcount zero) and waits for the VM's resv, which
- * a VA-tree walk holds: the walk finds the dying GEM's mapping and does not
- * lock the GEM, without a refcount warning. prepare_range skips it, the
+ * a walk holds: the walk finds the dying GEM through the VA tree or the
+ * extobj and evict lists and neither locks nor validates it, without a
+ * refcount warning. prepare_range skips it, the
  * sm_*_exec_lock walks, whose caller would change the mapping, return
  * -EAGAIN and succeed once the free path removed the mapping and released
  * the GEM.
@@ -5034,7 +5047,7 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 	int ret = 0;
 
 	vm = gpuvm_test_vm_create(test, param->flags);
-	obj = gpuvm_test_gem_alloc(test, false);
+	obj = gpuvm_test_gem_alloc(test, param->private);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
 	gpuvm_test_lock(test, vm, obj);
@@ -5092,7 +5105,7 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 }
 
 /*
- * On a weak-ref VM, the VA-tree walks lock a live GEM like on any VM, and
+ * On a weak-ref VM, the walks lock a live GEM like on any VM, and
  * drm_gpuvm_exec_lock_range() takes the VM's resv that they need itself;
  * the GEM's refcount is back where it was afterwards.
  */
@@ -5112,7 +5125,7 @@ static void drm_test_gpuvm_weak_ref_walk_alive(struct kunit *test)
 	int ret = 0;
 
 	vm = gpuvm_test_vm_create(test, param->flags);
-	obj = gpuvm_test_gem_create(test, false);
+	obj = gpuvm_test_gem_create(test, param->private);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
 	gpuvm_test_lock(test, vm, obj);
@@ -5123,9 +5136,9 @@ static void drm_test_gpuvm_weak_ref_walk_alive(struct kunit *test)
 
 	ret = gpuvm_test_lock_walk(vm, &exec, param->walk);
 	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, exec.num_objects, 2);
+	KUNIT_EXPECT_EQ(test, exec.num_objects, param->private ? 1 : 2);
 	KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(obj->resv));
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2,
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), param->private ? 1 : 2,
 			    "only the exec's reference is left: %u",
 			    gem_refs(obj));
 	KUNIT_EXPECT_EQ(test, priv->validates,
@@ -5138,7 +5151,8 @@ static void drm_test_gpuvm_weak_ref_walk_alive(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, drm_gpuvm_exec_lock_range(&vm_exec,
 								TEST_ADDR(0),
 								TEST_UNIT), 0);
-		KUNIT_EXPECT_EQ(test, vm_exec.exec.num_objects, 2);
+		KUNIT_EXPECT_EQ(test, vm_exec.exec.num_objects,
+				param->private ? 1 : 2);
 		KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(drm_gpuvm_resv(vm)));
 		drm_gpuvm_exec_unlock(&vm_exec);
 		KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
@@ -6525,9 +6539,9 @@ static void drm_test_gpuvm_lockdep_evict(struct kunit *test)
 
 /*
  * On a DRM_GPUVM_VA_WEAK_REF VM, drm_gpuva_remove() of a mapping whose GEM
- * is at refcount zero asserts the VM's dma-resv, which every VA-tree walk
- * that can find the GEM holds. A free path without it gets lockdep's WARN
- * once per mapping, and the mappings still go.
+ * is at refcount zero asserts the VM's dma-resv, which every walk that can
+ * find the GEM holds, and so does the last drm_gpuvm_bo_put(). A free path
+ * without it gets lockdep's WARN for each, and the mappings still go.
  */
 static void drm_test_gpuvm_lockdep_weak_ref_remove(struct kunit *test)
 {
@@ -6557,7 +6571,8 @@ static void drm_test_gpuvm_lockdep_weak_ref_remove(struct kunit *test)
 	gem->free_without_vm_resv = true;
 	kunit_warning_suppress(test) {
 		drm_gem_object_put(obj);
-		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, ARRAY_SIZE(va));
+		/* One per mapping, and one for the last put of the vm_bo. */
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, ARRAY_SIZE(va) + 1);
 	}
 
 	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
@@ -6565,6 +6580,50 @@ static void drm_test_gpuvm_lockdep_weak_ref_remove(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(va); i++)
 		KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(i), TEST_UNIT));
 	KUNIT_EXPECT_TRUE(test, debug_locks);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * On a DRM_GPUVM_VA_WEAK_REF VM, drm_gpuvm_prepare_objects() asserts the
+ * VM's dma-resv, under which a dying GEM's free path drops its vm_bo: a
+ * caller without it gets lockdep's WARN, once per pass, and the live
+ * external GEM is locked all the same.
+ */
+static void drm_test_gpuvm_lockdep_weak_ref_prepare_objects(struct kunit *test)
+{
+	unsigned int passes = 0, warnings = 0, locked = 0;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_exec exec;
+	struct drm_gpuvm *vm;
+	int ret = 0;
+
+	require_lockdep(test);
+	vm = gpuvm_test_vm_create(test, DRM_GPUVM_VA_WEAK_REF);
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	gpuvm_test_unlock(test);
+
+	kunit_warning_suppress(test) {
+		drm_exec_init(&exec, 0, 0);
+		drm_exec_until_all_locked(&exec) {
+			passes++;
+			ret = drm_gpuvm_prepare_objects(vm, &exec, 1);
+			drm_exec_retry_on_contention(&exec);
+		}
+		warnings = KUNIT_SUPPRESSED_WARNING_COUNT();
+		locked = exec.num_objects;
+		KUNIT_EXPECT_TRUE(test, dma_resv_is_locked(obj->resv));
+		drm_exec_fini(&exec);
+	}
+
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, warnings, passes);
+	KUNIT_EXPECT_EQ(test, locked, 1);
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
 	drm_gpuvm_put(vm);
 }
 
@@ -6833,6 +6892,7 @@ static struct kunit_case drm_gpuvm_warn_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_lockdep_extobj_add),
 	KUNIT_CASE(drm_test_gpuvm_lockdep_evict),
 	KUNIT_CASE(drm_test_gpuvm_lockdep_weak_ref_remove),
+	KUNIT_CASE(drm_test_gpuvm_lockdep_weak_ref_prepare_objects),
 	KUNIT_CASE(drm_test_gpuvm_warn_put_deferred_not_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_put_with_zombies),
 	KUNIT_CASE(drm_test_gpuvm_put_driver_refs),
