@@ -6254,10 +6254,10 @@ static void drm_test_gpuvm_warn_obtain_prealloc_not_immediate(struct kunit *test
  * CONFIG_LOCKDEP and check nothing once lockdep turned itself off after a
  * report; no case may provoke a real lockdep report.
  *
- * The dma-resv locks a case holds are taken without a ww_acquire_ctx: under
- * one, lockdep counts every lock of the reservation class as held (the
- * first_lock_dep_map of ww_acquire_init()), and dma_resv_assert_held()
- * cannot tell one dma-resv from another.
+ * A case that leaves out a dma-resv lock takes the ones it holds without a
+ * ww_acquire_ctx: under one, lockdep counts every lock of the reservation
+ * class as held (the first_lock_dep_map of ww_acquire_init()), and
+ * dma_resv_assert_held() cannot tell one dma-resv from another.
  */
 static void require_lockdep(struct kunit *test)
 {
