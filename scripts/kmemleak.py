@@ -220,8 +220,8 @@ OPS_CREATE = re.compile(r'_*drm_gpuvm_[a-z_]*_ops_create')
 def from_failed_path(obj):
     """Allocated under drm_gpuva_sm_step() or an *_ops_create() function,
     or without a backtrace: what the injected failures must not leak.  The
-    cases that an injected -ENOMEM aborts leak their own fixtures (the VM,
-    the DRM device): those do not count."""
+    cases that an injected -ENOMEM aborts release their VM in .exit
+    (sm_teardown()); anything else they leave behind is not counted."""
     return not obj.frames or any(f == FUNCTION or OPS_CREATE.fullmatch(f) for f in obj.frames)
 
 

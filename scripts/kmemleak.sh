@@ -14,10 +14,12 @@
 #    no suite at boot (kunit.autorun=0; the first boot and kunit.sh's run
 #    them), failslab is armed with a stack trace filter that matches that
 #    one call site and nothing else, the drm_gpuvm_sm suite runs through
-#    its debugfs "run" file, failslab is disarmed and kmemleak scans.  No object allocated in drm_gpuva_sm_step() may be
-#    left unreferenced.  Cases of the injected run may fail: they get an
-#    -ENOMEM they do not expect, and what they leak is not counted.  A
-#    fresh boot per site keeps one site's aborted cases out of the next.
+#    its debugfs "run" file, failslab is disarmed and kmemleak scans.  No
+#    object allocated in drm_gpuva_sm_step() may be left unreferenced.
+#    Cases of the injected run may fail: they get an -ENOMEM they do not
+#    expect, and release their VM in .exit; what else they leave is not
+#    counted.  A fresh boot per site: a suite run again through debugfs
+#    does not run the parameterized cases that failed the first time.
 # Any KASAN, UBSAN, lockdep or BUG splat in any boot fails.
 #
 # The kernel needs CONFIG_DEBUG_KMEMLEAK (kunit/debug.config) and every
