@@ -19,6 +19,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_drv.h>
@@ -96,6 +97,9 @@ struct gpuvm_test_gem {
 	struct completion *free_entered;
 	/* The teardown leaves out the VM's dma-resv (a misuse), if set. */
 	bool free_without_vm_resv;
+	/* ::free tears down itself instead of queueing free_work, if set. */
+	bool free_inline;
+	struct work_struct free_work;
 };
 
 /* One split/merge step as reported by drm_gpuvm. */
@@ -122,6 +126,11 @@ struct gpuvm_test_priv {
 
 	/* The resv object shared by all VMs of a test. */
 	struct drm_gem_object *r_obj;
+	/* Runs the free path that the ::free of weak-ref GEMs queues. */
+	struct workqueue_struct *free_wq;
+	atomic_t frees_queued;
+	atomic_t frees_done;
+	wait_queue_head_t frees_wait;
 
 	/* Counters of the mock driver. */
 	unsigned int vm_inits;
@@ -529,16 +538,17 @@ static void gpuvm_test_unlock_two(struct ww_acquire_ctx *ww,
 }
 
 /*
- * The free path DRM_GPUVM_VA_WEAK_REF prescribes, run by the GEM's ::free:
- * with the VM's resv and the GEM's gpuva lock held, remove and unlink each
- * mapping of the GEM in gem->weak_vm and drop the mappings' vm_bo.
+ * The free path DRM_GPUVM_VA_WEAK_REF prescribes: with the VMs' resv (all
+ * VMs of a test share one) and the GEM's gpuva lock held, remove and unlink
+ * each mapping of the GEM in every VM and drop the mappings' vm_bos. At
+ * refcount zero, nothing else walks the GEM's list of vm_bos.
  */
 static void gpuvm_test_weak_free_path(struct gpuvm_test_gem *gem)
 {
 	struct drm_gpuvm *vm = gem->weak_vm;
 	struct drm_gem_object *obj = &gem->base;
 	struct dma_resv *vm_resv = drm_gpuvm_resv(vm);
-	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gpuvm_bo *vm_bo, *next_bo;
 	struct drm_gpuva *va, *next;
 	struct ww_acquire_ctx ww;
 
@@ -553,8 +563,8 @@ static void gpuvm_test_weak_free_path(struct gpuvm_test_gem *gem)
 	if (drm_gpuvm_immediate_mode(vm))
 		mutex_lock(&obj->gpuva.lock);
 
-	vm_bo = drm_gpuvm_bo_find(vm, obj);
-	if (vm_bo) {
+	drm_gem_for_each_gpuvm_bo_safe(vm_bo, next_bo, obj) {
+		drm_gpuvm_bo_get(vm_bo);
 		drm_gpuvm_bo_for_each_va_safe(va, next, vm_bo) {
 			drm_gpuva_remove(va);
 			drm_gpuva_unlink(va);
@@ -570,18 +580,48 @@ static void gpuvm_test_weak_free_path(struct gpuvm_test_gem *gem)
 		gpuvm_test_unlock_two(&ww, vm_resv, obj->resv);
 }
 
+static void gpuvm_test_gem_release(struct gpuvm_test_gem *gem)
+{
+	struct gpuvm_test_priv *priv = gem->priv;
+
+	priv->obj_frees++;
+	priv->obj_free_seq = ++priv->seq;
+	drm_gem_object_release(&gem->base);
+	kfree(gem);
+}
+
+static void gpuvm_test_gem_free_work(struct work_struct *work)
+{
+	struct gpuvm_test_gem *gem = container_of(work, struct gpuvm_test_gem,
+						  free_work);
+	struct gpuvm_test_priv *priv = gem->priv;
+
+	gpuvm_test_weak_free_path(gem);
+	gpuvm_test_gem_release(gem);
+	atomic_inc(&priv->frees_done);
+	wake_up(&priv->frees_wait);
+}
+
+/*
+ * The ::free of a GEM mapped in a weak-ref VM takes no lock: the last
+ * reference may be dropped under the VM's resv (drm_exec_fini()) or in
+ * reclaim. It queues the free path, as DRM_GPUVM_VA_WEAK_REF prescribes.
+ */
 static void gpuvm_test_gem_free(struct drm_gem_object *obj)
 {
 	struct gpuvm_test_gem *gem = container_of(obj, struct gpuvm_test_gem,
 						  base);
 
+	if (gem->weak_vm && !gem->free_inline) {
+		atomic_inc(&gem->priv->frees_queued);
+		INIT_WORK(&gem->free_work, gpuvm_test_gem_free_work);
+		queue_work(gem->priv->free_wq, &gem->free_work);
+		return;
+	}
+
 	if (gem->weak_vm)
 		gpuvm_test_weak_free_path(gem);
-
-	gem->priv->obj_frees++;
-	gem->priv->obj_free_seq = ++gem->priv->seq;
-	drm_gem_object_release(obj);
-	kfree(gem);
+	gpuvm_test_gem_release(gem);
 }
 
 static const struct drm_gem_object_funcs gpuvm_test_gem_funcs = {
@@ -595,6 +635,40 @@ static void gpuvm_test_track_obj(struct kunit *test,
 
 	KUNIT_ASSERT_LT(test, priv->num_objs, TEST_MAX_OBJS);
 	priv->objs[priv->num_objs++] = obj;
+}
+
+/*
+ * Make the ::free of @obj, which is mapped in the weak-ref VM @vm, queue the
+ * free path that tears down its mappings.
+ */
+static struct gpuvm_test_gem *gpuvm_test_gem_weak(struct kunit *test,
+						  struct drm_gem_object *obj,
+						  struct drm_gpuvm *vm)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct gpuvm_test_gem *gem = container_of(obj, struct gpuvm_test_gem,
+						  base);
+
+	if (!priv->free_wq) {
+		priv->free_wq = alloc_ordered_workqueue("gpuvm-test-free", 0);
+		KUNIT_ASSERT_NOT_NULL(test, priv->free_wq);
+	}
+	gem->weak_vm = vm;
+
+	return gem;
+}
+
+/* Wait until the free paths that ::free queued have released their GEMs. */
+static void gpuvm_test_flush_frees(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+
+	KUNIT_ASSERT_NE_MSG(test,
+			    wait_event_timeout(priv->frees_wait,
+					       atomic_read(&priv->frees_done) ==
+					       atomic_read(&priv->frees_queued),
+					       GPUVM_TEST_TIMEOUT),
+			    0, "a queued GEM free path did not finish");
 }
 
 /*
@@ -910,6 +984,7 @@ static int gpuvm_test_init(struct kunit *test)
 	test->priv = priv;
 	priv->test = test;
 	priv->lockdep_on = debug_locks;
+	init_waitqueue_head(&priv->frees_wait);
 	priv->fail_step = -1;
 	priv->fail_op_alloc_at = UINT_MAX;
 
@@ -944,6 +1019,8 @@ static void gpuvm_test_exit(struct kunit *test)
 
 	if (priv->sm_vm)
 		sm_teardown(test);
+	if (priv->free_wq)
+		flush_workqueue(priv->free_wq);
 
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_frees, priv->vm_inits,
 			    "::vm_free must run once per VM");
@@ -965,6 +1042,8 @@ static void gpuvm_test_exit(struct kunit *test)
 				    "GEM object %u reference leaked", i);
 		drm_gem_object_put(priv->objs[i]);
 	}
+	if (priv->free_wq)
+		destroy_workqueue(priv->free_wq);
 	KUNIT_EXPECT_EQ_MSG(test, priv->obj_frees, priv->obj_allocs,
 			    "GEM object not freed");
 	/* A lockdep report turns lockdep off: it fails the test on its own. */
@@ -4716,9 +4795,9 @@ static void drm_test_gpuvm_weak_ref_deferred(struct kunit *test)
 
 /*
  * The teardown DRM_GPUVM_VA_WEAK_REF prescribes, run where a driver runs it:
- * in the GEM's ::free at refcount zero. It removes both mappings and frees
- * the vm_bo before the GEM is released, with all counters balanced and no
- * use-after-free (KASAN).
+ * in the worker the GEM's ::free queues at refcount zero. It removes both
+ * mappings and frees the vm_bo before the GEM is released, with all counters
+ * balanced and no use-after-free (KASAN).
  */
 static void drm_test_gpuvm_weak_ref_teardown_order(struct kunit *test)
 {
@@ -4744,8 +4823,9 @@ static void drm_test_gpuvm_weak_ref_teardown_order(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
 
-	container_of(obj, struct gpuvm_test_gem, base)->weak_vm = vm;
+	gpuvm_test_gem_weak(test, obj, vm);
 	drm_gem_object_put(obj);
+	gpuvm_test_flush_frees(test);
 
 	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1, "::vm_bo_free ran %u times",
@@ -4756,6 +4836,44 @@ static void drm_test_gpuvm_weak_ref_teardown_order(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(i), TEST_UNIT));
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
 
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A shrinker may drop the last GEM reference under memory reclaim, where no
+ * dma-resv lock may be taken: dma-resv locks are held around allocations.
+ * ::free then only queues the free path, which takes the VM's resv in the
+ * worker: lockdep stays on, and the mapping and the vm_bo go before the GEM.
+ */
+static void drm_test_gpuvm_weak_ref_put_in_reclaim(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_alloc(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+	gpuvm_test_gem_weak(test, obj, vm);
+
+	fs_reclaim_acquire(GFP_KERNEL);
+	drm_gem_object_put(obj);
+	fs_reclaim_release(GFP_KERNEL);
+	gpuvm_test_flush_frees(test);
+
+	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_LT(test, priv->vm_bo_free_seq, priv->obj_free_seq);
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(0), TEST_UNIT));
+	KUNIT_EXPECT_TRUE_MSG(test, debug_locks || !priv->lockdep_on,
+			      "lockdep reported the put under reclaim");
 	drm_gpuvm_put(vm);
 }
 
@@ -5057,9 +5175,7 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 
 	init_completion(&free_entered);
-	container_of(obj, struct gpuvm_test_gem, base)->free_entered =
-		&free_entered;
-	container_of(obj, struct gpuvm_test_gem, base)->weak_vm = vm;
+	gpuvm_test_gem_weak(test, obj, vm)->free_entered = &free_entered;
 
 	kunit_warning_suppress(test) {
 		drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
@@ -5090,7 +5206,8 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, priv->validates, 0,
 			    "the dying GEM was validated");
 
-	gpuvm_test_wait(test, &putter->done, "the GEM's free path");
+	gpuvm_test_wait(test, &putter->done, "the last GEM put");
+	gpuvm_test_flush_frees(test);
 	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
 	KUNIT_EXPECT_LT(test, priv->vm_bo_free_seq, priv->obj_free_seq);
@@ -5166,7 +5283,110 @@ static void drm_test_gpuvm_weak_ref_walk_alive(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
-/* Weak-ref VMs in immediate mode, for the teardown order test. */
+/*
+ * drm_exec_fini() drops the last reference of a GEM that a walk locked, with
+ * the VM's resv still locked: ::free only queues the free path, which takes
+ * the VM's resv once drm_exec_fini() let go of it. drm_exec holds no
+ * reference on a GEM that shares the VM's resv: there the driver's own put
+ * is the last, under the walk's lock.
+ */
+static void drm_test_gpuvm_weak_ref_exec_fini_last_put(struct kunit *test)
+{
+	const struct gpuvm_walk_param *param = test->param_value;
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_exec exec;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+	int ret;
+
+	vm = gpuvm_test_vm_create(test, param->flags);
+	obj = gpuvm_test_gem_alloc(test, param->private);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+	gpuvm_test_walk_lists(test, vm_bo, param->walk);
+	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+	gpuvm_test_gem_weak(test, obj, vm);
+
+	ret = gpuvm_test_lock_walk(vm, &exec, param->walk);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, exec.num_objects, param->private ? 1 : 2);
+	drm_gem_object_put(obj);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), param->private ? 0 : 1,
+			    "not only drm_exec's reference is left");
+	KUNIT_EXPECT_EQ(test, priv->obj_frees, 0);
+	drm_exec_fini(&exec);
+	gpuvm_test_flush_frees(test);
+
+	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_LT(test, priv->vm_bo_free_seq, priv->obj_free_seq);
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm, TEST_ADDR(0), TEST_UNIT));
+	KUNIT_EXPECT_TRUE(test, debug_locks || !priv->lockdep_on);
+	drm_gpuvm_put(vm);
+}
+
+/*
+ * A GEM mapped in two weak-ref VMs: the zombie of its vm_bo in the first is
+ * being freed on a cleanup thread while the driver drops its last GEM
+ * reference. The zombie keeps the GEM until after its ::vm_bo_free; its put
+ * is the last, and the free path that ::free queues then removes the mapping
+ * in the second VM and frees that vm_bo before the GEM.
+ */
+static void drm_test_gpuvm_weak_ref_two_vms(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo1, *vm_bo2;
+	struct gpuvm_test_thread *cleaner;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm1, *vm2;
+	struct drm_gpuva *va;
+
+	vm1 = gpuvm_test_vm_create(test, param_flags(test));
+	vm2 = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_alloc(test, false);
+	vm_bo1 = gpuvm_test_bo_obtain(test, vm1, obj);
+	vm_bo2 = gpuvm_test_bo_obtain(test, vm2, obj);
+	va = gpuvm_test_va_insert(test, vm2, TEST_ADDR(0), TEST_UNIT, obj, 0);
+	gpuvm_test_lock(test, vm2, obj);
+	drm_gpuva_link(va, vm_bo2);
+	gpuvm_test_unlock(test);
+	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo2));
+	KUNIT_ASSERT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_bo1));
+	/* The test's reference and the zombie's. */
+	KUNIT_ASSERT_EQ(test, gem_refs(obj), 2);
+	gpuvm_test_gem_weak(test, obj, vm2);
+
+	init_completion(&priv->vm_bo_free_entered);
+	init_completion(&priv->vm_bo_free_resume);
+	priv->vm_bo_free_stop = true;
+	cleaner = gpuvm_test_thread_start(test, gpuvm_test_thread_cleanup, vm1,
+					  NULL);
+	gpuvm_test_wait(test, &priv->vm_bo_free_entered, "::vm_bo_free");
+
+	drm_gem_object_put(obj);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1,
+			    "the zombie does not hold the GEM");
+	KUNIT_EXPECT_EQ(test, priv->obj_frees, 0);
+	priv->vm_bo_free_stop = false;
+	complete(&priv->vm_bo_free_resume);
+	gpuvm_test_wait(test, &cleaner->done, "the cleanup");
+	gpuvm_test_flush_frees(test);
+
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 2);
+	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
+	KUNIT_EXPECT_LT_MSG(test, priv->vm_bo_free_seq, priv->obj_free_seq,
+			    "GEM released before its second vm_bo was freed");
+	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm2, TEST_ADDR(0), TEST_UNIT));
+	drm_gpuvm_put(vm2);
+	drm_gpuvm_put(vm1);
+}
+
+/* Weak-ref VMs in immediate mode, for the races with a zombie. */
 static const struct gpuvm_flags_param gpuvm_weak_immediate_params[] = {
 	{ "immediate|weak_ref",
 	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
@@ -5245,6 +5465,12 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 			 gpuvm_walk_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_teardown_order,
 			 gpuvm_weak_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_put_in_reclaim,
+			 gpuvm_weak_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_exec_fini_last_put,
+			 gpuvm_walk_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_two_vms,
+			 gpuvm_weak_immediate_gen_params),
 	{}
 };
 
@@ -6566,9 +6792,10 @@ static void drm_test_gpuvm_lockdep_weak_ref_remove(struct kunit *test)
 	}
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 
-	gem = container_of(obj, struct gpuvm_test_gem, base);
-	gem->weak_vm = vm;
+	/* In the test's thread, where the WARNs are suppressed. */
+	gem = gpuvm_test_gem_weak(test, obj, vm);
 	gem->free_without_vm_resv = true;
+	gem->free_inline = true;
 	kunit_warning_suppress(test) {
 		drm_gem_object_put(obj);
 		/* One per mapping, and one for the last put of the vm_bo. */
