@@ -89,7 +89,25 @@ if [ ${#bad[@]} -gt 0 ]; then
 	done
 	die "${#bad[@]} of ${#objs[@]} drm_gpuvm users compile on the base but not with the series: ${bad[*]} (log: $log)"
 fi
-c_result="drm_gpuvm users (arm64, LLVM=-$ver, COMPILE_TEST): $ok objects compiled, $((notcfg + basefail)) not built in this config (they fail on the base too), 0 failed"
+# Warnings: the same objects compiled again on the base, compared by file
+# and message, since the series moves line numbers.  Every object includes
+# drm_gpuvm.h, so switching the worktree rebuilds them all, here and on the
+# next run's build with the series.
+warn_list() {
+	sed -nE 's/^([^ :]+):[0-9]+:[0-9]+: warning: /\1: /p' "$1" | sort -u
+}
+pwarn=$RESULTS/users/warnings-patched.txt
+bwarn=$RESULTS/users/warnings-base.txt
+warn_list "$log" >"$pwarn"
+blog=$RESULTS/users/build-base-warnings.log
+worktree_at "$wt" "$BASE_REV"
+with_build_lock "${mk[@]}" -k "${objs[@]}" >"$blog" 2>&1 || true
+worktree_at "$wt" "$APPLIED_REV"
+warn_list "$blog" >"$bwarn"
+new=$(comm -13 "$bwarn" "$pwarn")
+[ -z "$new" ] ||
+	die "the series adds $(wc -l <<<"$new") compiler warnings to the drm_gpuvm users, the first: $(head -n 1 <<<"$new") (logs: $log, $blog)"
+c_result="drm_gpuvm users (arm64, LLVM=-$ver, COMPILE_TEST): $ok objects compiled, $((notcfg + basefail)) not built in this config (they fail on the base too), 0 failed; $(wc -l <"$pwarn") warnings with the series, $(wc -l <"$bwarn") on the base, none new"
 echo "$c_result"
 
 # The Rust side: rust/ (the kernel crate, rust/kernel/drm/gpuvm among it)
