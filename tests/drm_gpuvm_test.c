@@ -131,6 +131,8 @@ struct gpuvm_test_priv {
 	atomic_t frees_queued;
 	atomic_t frees_done;
 	wait_queue_head_t frees_wait;
+	/* Whether the VM's resv was locked when ::free of a weak-ref GEM ran. */
+	bool free_vm_resv_locked;
 
 	/* Counters of the mock driver. */
 	unsigned int vm_inits;
@@ -538,8 +540,9 @@ static void gpuvm_test_unlock_two(struct ww_acquire_ctx *ww,
 }
 
 /*
- * The free path DRM_GPUVM_VA_WEAK_REF prescribes: with the VMs' resv (all
- * VMs of a test share one) and the GEM's gpuva lock held, remove and unlink
+ * The free path DRM_GPUVM_VA_WEAK_REF prescribes: with a VM reference, the
+ * VMs' resv (all VMs of a test share one, which also protects their VA
+ * trees) and the GEM's gpuva lock, its dma-resv, held, remove and unlink
  * each mapping of the GEM in every VM and drop the mappings' vm_bos. At
  * refcount zero, nothing else walks the GEM's list of vm_bos.
  */
@@ -555,13 +558,13 @@ static void gpuvm_test_weak_free_path(struct gpuvm_test_gem *gem)
 	if (gem->free_entered)
 		complete(gem->free_entered);
 
+	/* The last vm_bo may hold the last VM reference, the resv with it. */
+	drm_gpuvm_get(vm);
 	/* Without a ww_acquire_ctx, see the lock assertion tests. */
 	if (gem->free_without_vm_resv)
 		dma_resv_lock(obj->resv, NULL);
 	else
 		gpuvm_test_lock_two(&ww, vm_resv, obj->resv);
-	if (drm_gpuvm_immediate_mode(vm))
-		mutex_lock(&obj->gpuva.lock);
 
 	drm_gem_for_each_gpuvm_bo_safe(vm_bo, next_bo, obj) {
 		drm_gpuvm_bo_get(vm_bo);
@@ -572,12 +575,11 @@ static void gpuvm_test_weak_free_path(struct gpuvm_test_gem *gem)
 		drm_gpuvm_bo_put(vm_bo);
 	}
 
-	if (drm_gpuvm_immediate_mode(vm))
-		mutex_unlock(&obj->gpuva.lock);
 	if (gem->free_without_vm_resv)
 		dma_resv_unlock(obj->resv);
 	else
 		gpuvm_test_unlock_two(&ww, vm_resv, obj->resv);
+	drm_gpuvm_put(vm);
 }
 
 static void gpuvm_test_gem_release(struct gpuvm_test_gem *gem)
@@ -612,6 +614,9 @@ static void gpuvm_test_gem_free(struct drm_gem_object *obj)
 	struct gpuvm_test_gem *gem = container_of(obj, struct gpuvm_test_gem,
 						  base);
 
+	if (gem->weak_vm)
+		gem->priv->free_vm_resv_locked =
+			dma_resv_is_locked(drm_gpuvm_resv(gem->weak_vm));
 	if (gem->weak_vm && !gem->free_inline) {
 		atomic_inc(&gem->priv->frees_queued);
 		INIT_WORK(&gem->free_work, gpuvm_test_gem_free_work);
@@ -1075,11 +1080,6 @@ static const struct gpuvm_flags_param gpuvm_flags_params[] = {
 	{ "weak_ref", DRM_GPUVM_VA_WEAK_REF },
 	{ "resv_protected|weak_ref",
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF },
-	{ "immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
-	{ "resv_protected|immediate|weak_ref",
-	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
-	  DRM_GPUVM_VA_WEAK_REF },
 };
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_flags, gpuvm_flags_params, desc);
@@ -1089,11 +1089,6 @@ static const struct gpuvm_flags_param gpuvm_immediate_params[] = {
 	{ "immediate", DRM_GPUVM_IMMEDIATE_MODE },
 	{ "resv_protected|immediate",
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE },
-	{ "immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
-	{ "resv_protected|immediate|weak_ref",
-	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
-	  DRM_GPUVM_VA_WEAK_REF },
 };
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_immediate, gpuvm_immediate_params, desc);
@@ -4702,98 +4697,6 @@ static void drm_test_gpuvm_weak_ref_unlink(struct kunit *test)
 }
 
 /*
- * drm_gpuvm_bo_obtain_prealloc() finding an existing vm_bo frees the
- * duplicate once; the GEM count is back without the flag and never changes
- * with it.
- */
-static void drm_test_gpuvm_weak_ref_obtain_prealloc_existing(struct kunit *test)
-{
-	struct gpuvm_test_priv *priv = test->priv;
-	struct drm_gpuvm_bo *vm_bo, *dup, *ret;
-	struct drm_gem_object *obj;
-	struct drm_gpuvm *vm;
-	unsigned int refs;
-
-	vm = gpuvm_test_vm_create(test, param_flags(test));
-	obj = gpuvm_test_gem_create(test, false);
-	refs = vm_bo_gem_refs(vm);
-	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
-	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 1);
-
-	dup = drm_gpuvm_bo_create(vm, obj);
-	KUNIT_ASSERT_NOT_NULL(test, dup);
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + 2 * refs, "GEM refs %u",
-			    gem_refs(obj));
-
-	ret = drm_gpuvm_bo_obtain_prealloc(dup);
-	KUNIT_EXPECT_PTR_EQ(test, ret, vm_bo);
-	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1, "::vm_bo_free ran %u times",
-			    priv->vm_bo_frees);
-	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_free_gem_refs, 1 + 2 * refs,
-			    "GEM refs during ::vm_bo_free %u",
-			    priv->vm_bo_free_gem_refs);
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + refs, "GEM refs %u",
-			    gem_refs(obj));
-	KUNIT_EXPECT_EQ_MSG(test, kref_read(&vm_bo->kref), 2, "vm_bo refs %u",
-			    kref_read(&vm_bo->kref));
-	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
-
-	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, ret));
-	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
-	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
-	drm_gpuvm_put(vm);
-}
-
-/*
- * A zombie vm_bo keeps the GEM count unchanged in both modes, and
- * drm_gpuvm_bo_deferred_cleanup() drops the GEM reference only without the
- * flag; for drm_gpuvm_bo_put_deferred() and drm_gpuva_unlink_defer().
- */
-static void drm_test_gpuvm_weak_ref_deferred(struct kunit *test)
-{
-	struct gpuvm_test_priv *priv = test->priv;
-	struct drm_gpuvm_bo *put_bo, *unlink_bo;
-	struct drm_gem_object *put_obj, *unlink_obj;
-	struct drm_gpuvm *vm;
-	struct drm_gpuva *va;
-
-	vm = gpuvm_test_vm_create(test, param_flags(test));
-	put_obj = gpuvm_test_gem_create(test, false);
-	unlink_obj = gpuvm_test_gem_create(test, true);
-	put_bo = gpuvm_test_bo_obtain(test, vm, put_obj);
-	unlink_bo = gpuvm_test_bo_obtain(test, vm, unlink_obj);
-	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, unlink_obj, 0);
-
-	gpuvm_test_lock(test, vm, unlink_obj);
-	drm_gpuva_link(va, unlink_bo);
-	gpuvm_test_unlock(test);
-	KUNIT_ASSERT_FALSE(test, drm_gpuvm_bo_put_deferred(unlink_bo));
-
-	KUNIT_ASSERT_TRUE(test, drm_gpuvm_bo_put_deferred(put_bo));
-	drm_gpuva_unlink_defer(va);
-	KUNIT_ASSERT_TRUE(test, vm_bo_queued(put_bo));
-	KUNIT_ASSERT_TRUE(test, vm_bo_queued(unlink_bo));
-	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
-	/* A zombie holds one GEM reference in either mode. */
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(put_obj), 2,
-			    "zombie: GEM refs %u", gem_refs(put_obj));
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(unlink_obj), 2,
-			    "zombie: GEM refs %u", gem_refs(unlink_obj));
-
-	drm_gpuvm_bo_deferred_cleanup(vm);
-	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 2, "::vm_bo_free ran %u times",
-			    priv->vm_bo_frees);
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(put_obj), 1, "GEM refs %u",
-			    gem_refs(put_obj));
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(unlink_obj), 1, "GEM refs %u",
-			    gem_refs(unlink_obj));
-	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 2);
-
-	gpuvm_test_remove_all(vm);
-	drm_gpuvm_put(vm);
-}
-
-/*
  * The teardown DRM_GPUVM_VA_WEAK_REF prescribes, run where a driver runs it:
  * in the worker the GEM's ::free queues at refcount zero. It removes both
  * mappings and frees the vm_bo before the GEM is released, with all counters
@@ -4923,61 +4826,9 @@ static void gpuvm_test_wait(struct kunit *test, struct completion *c,
 			    0, "timed out waiting for %s", what);
 }
 
-static void gpuvm_test_thread_cleanup(struct gpuvm_test_thread *t)
-{
-	drm_gpuvm_bo_deferred_cleanup(t->vm);
-}
-
 static void gpuvm_test_thread_put_gem(struct gpuvm_test_thread *t)
 {
 	drm_gem_object_put(t->obj);
-}
-
-/*
- * A cleanup thread stopped inside ::vm_bo_free of a zombie while the driver
- * drops its last GEM reference: the zombie holds the GEM, so the GEM is only
- * freed after ::vm_bo_free, which still sees it alive.
- */
-static void drm_test_gpuvm_weak_ref_zombie_vs_free(struct kunit *test)
-{
-	struct gpuvm_test_priv *priv = test->priv;
-	struct gpuvm_test_thread *cleaner;
-	struct drm_gpuvm_bo *vm_bo;
-	struct drm_gem_object *obj;
-	struct drm_gpuvm *vm;
-
-	vm = gpuvm_test_vm_create(test, param_flags(test));
-	obj = gpuvm_test_gem_alloc(test, false);
-	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
-	KUNIT_ASSERT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_bo));
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2,
-			    "the zombie does not hold the GEM: refs %u",
-			    gem_refs(obj));
-
-	init_completion(&priv->vm_bo_free_entered);
-	init_completion(&priv->vm_bo_free_resume);
-	priv->vm_bo_free_stop = true;
-	cleaner = gpuvm_test_thread_start(test, gpuvm_test_thread_cleanup, vm,
-					  NULL);
-	gpuvm_test_wait(test, &priv->vm_bo_free_entered, "::vm_bo_free");
-
-	/* The driver's last reference, while ::vm_bo_free runs. */
-	drm_gem_object_put(obj);
-	KUNIT_EXPECT_EQ_MSG(test, priv->obj_frees, 0,
-			    "GEM freed while ::vm_bo_free runs");
-
-	complete(&priv->vm_bo_free_resume);
-	gpuvm_test_wait(test, &cleaner->done, "the cleanup");
-	priv->vm_bo_free_stop = false;
-
-	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
-	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_free_gem_refs, 1,
-			    "::vm_bo_free saw %u GEM refs",
-			    priv->vm_bo_free_gem_refs);
-	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
-	KUNIT_EXPECT_LT_MSG(test, priv->vm_bo_free_seq, priv->obj_free_seq,
-			    "GEM released before its vm_bo was freed");
-	drm_gpuvm_put(vm);
 }
 
 /* The walks that reach a GEM through the VA tree or the extobj/evict lists. */
@@ -5004,25 +4855,11 @@ static const struct gpuvm_walk_param gpuvm_walk_params[] = {
 	{ "prepare_range resv_protected|weak_ref",
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
 	  WALK_PREPARE_RANGE },
-	{ "prepare_range immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
-	  WALK_PREPARE_RANGE },
-	{ "prepare_range resv_protected|immediate|weak_ref",
-	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
-	  DRM_GPUVM_VA_WEAK_REF,
-	  WALK_PREPARE_RANGE },
 	{ "sm_map_exec_lock weak_ref",
 	  DRM_GPUVM_VA_WEAK_REF,
 	  WALK_SM_MAP_EXEC_LOCK },
 	{ "sm_map_exec_lock resv_protected|weak_ref",
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
-	  WALK_SM_MAP_EXEC_LOCK },
-	{ "sm_map_exec_lock immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
-	  WALK_SM_MAP_EXEC_LOCK },
-	{ "sm_map_exec_lock resv_protected|immediate|weak_ref",
-	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
-	  DRM_GPUVM_VA_WEAK_REF,
 	  WALK_SM_MAP_EXEC_LOCK },
 	{ "sm_unmap_exec_lock weak_ref",
 	  DRM_GPUVM_VA_WEAK_REF,
@@ -5030,38 +4867,17 @@ static const struct gpuvm_walk_param gpuvm_walk_params[] = {
 	{ "sm_unmap_exec_lock resv_protected|weak_ref",
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
 	  WALK_SM_UNMAP_EXEC_LOCK },
-	{ "sm_unmap_exec_lock immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
-	  WALK_SM_UNMAP_EXEC_LOCK },
-	{ "sm_unmap_exec_lock resv_protected|immediate|weak_ref",
-	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
-	  DRM_GPUVM_VA_WEAK_REF,
-	  WALK_SM_UNMAP_EXEC_LOCK },
 	{ "prepare_objects weak_ref",
 	  DRM_GPUVM_VA_WEAK_REF,
 	  WALK_PREPARE_OBJECTS },
 	{ "prepare_objects resv_protected|weak_ref",
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
 	  WALK_PREPARE_OBJECTS },
-	{ "prepare_objects immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
-	  WALK_PREPARE_OBJECTS },
-	{ "prepare_objects resv_protected|immediate|weak_ref",
-	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
-	  DRM_GPUVM_VA_WEAK_REF,
-	  WALK_PREPARE_OBJECTS },
 	{ "validate weak_ref",
 	  DRM_GPUVM_VA_WEAK_REF,
 	  WALK_VALIDATE },
 	{ "validate resv_protected|weak_ref",
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF,
-	  WALK_VALIDATE },
-	{ "validate immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF,
-	  WALK_VALIDATE },
-	{ "validate resv_protected|immediate|weak_ref",
-	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
-	  DRM_GPUVM_VA_WEAK_REF,
 	  WALK_VALIDATE },
 	/* A GEM that shares the VM's resv: no reference is taken at all. */
 	{ "prepare_range private weak_ref", DRM_GPUVM_VA_WEAK_REF,
@@ -5320,6 +5136,8 @@ static void drm_test_gpuvm_weak_ref_exec_fini_last_put(struct kunit *test)
 			    "not only drm_exec's reference is left");
 	KUNIT_EXPECT_EQ(test, priv->obj_frees, 0);
 	drm_exec_fini(&exec);
+	KUNIT_EXPECT_TRUE_MSG(test, priv->free_vm_resv_locked,
+			      "the last put did not run under the VM's resv");
 	gpuvm_test_flush_frees(test);
 
 	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
@@ -5331,83 +5149,53 @@ static void drm_test_gpuvm_weak_ref_exec_fini_last_put(struct kunit *test)
 }
 
 /*
- * A GEM mapped in two weak-ref VMs: the zombie of its vm_bo in the first is
- * being freed on a cleanup thread while the driver drops its last GEM
- * reference. The zombie keeps the GEM until after its ::vm_bo_free; its put
- * is the last, and the free path that ::free queues then removes the mapping
- * in the second VM and frees that vm_bo before the GEM.
+ * A GEM mapped in two weak-ref VMs: its free path removes the mapping in
+ * each and frees both vm_bos before the GEM, under the VMs' resv.
  */
 static void drm_test_gpuvm_weak_ref_two_vms(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv = test->priv;
-	struct drm_gpuvm_bo *vm_bo1, *vm_bo2;
-	struct gpuvm_test_thread *cleaner;
 	struct drm_gem_object *obj;
-	struct drm_gpuvm *vm1, *vm2;
-	struct drm_gpuva *va;
+	struct drm_gpuvm *vm[2];
+	unsigned int i;
 
-	vm1 = gpuvm_test_vm_create(test, param_flags(test));
-	vm2 = gpuvm_test_vm_create(test, param_flags(test));
 	obj = gpuvm_test_gem_alloc(test, false);
-	vm_bo1 = gpuvm_test_bo_obtain(test, vm1, obj);
-	vm_bo2 = gpuvm_test_bo_obtain(test, vm2, obj);
-	va = gpuvm_test_va_insert(test, vm2, TEST_ADDR(0), TEST_UNIT, obj, 0);
-	gpuvm_test_lock(test, vm2, obj);
-	drm_gpuva_link(va, vm_bo2);
-	gpuvm_test_unlock(test);
-	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo2));
-	KUNIT_ASSERT_TRUE(test, drm_gpuvm_bo_put_deferred(vm_bo1));
-	/* The test's reference and the zombie's. */
-	KUNIT_ASSERT_EQ(test, gem_refs(obj), 2);
-	gpuvm_test_gem_weak(test, obj, vm2);
+	for (i = 0; i < ARRAY_SIZE(vm); i++) {
+		struct drm_gpuvm_bo *vm_bo;
+		struct drm_gpuva *va;
 
-	init_completion(&priv->vm_bo_free_entered);
-	init_completion(&priv->vm_bo_free_resume);
-	priv->vm_bo_free_stop = true;
-	cleaner = gpuvm_test_thread_start(test, gpuvm_test_thread_cleanup, vm1,
-					  NULL);
-	gpuvm_test_wait(test, &priv->vm_bo_free_entered, "::vm_bo_free");
+		vm[i] = gpuvm_test_vm_create(test, param_flags(test));
+		vm_bo = gpuvm_test_bo_obtain(test, vm[i], obj);
+		va = gpuvm_test_va_insert(test, vm[i], TEST_ADDR(i), TEST_UNIT,
+					  obj, 0);
+		gpuvm_test_lock(test, vm[i], obj);
+		drm_gpuva_link(va, vm_bo);
+		gpuvm_test_unlock(test);
+		KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
+	}
+	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
+	gpuvm_test_gem_weak(test, obj, vm[0]);
 
 	drm_gem_object_put(obj);
-	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1,
-			    "the zombie does not hold the GEM");
-	KUNIT_EXPECT_EQ(test, priv->obj_frees, 0);
-	priv->vm_bo_free_stop = false;
-	complete(&priv->vm_bo_free_resume);
-	gpuvm_test_wait(test, &cleaner->done, "the cleanup");
 	gpuvm_test_flush_frees(test);
 
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 2);
 	KUNIT_EXPECT_EQ(test, priv->obj_frees, 1);
 	KUNIT_EXPECT_LT_MSG(test, priv->vm_bo_free_seq, priv->obj_free_seq,
-			    "GEM released before its second vm_bo was freed");
-	KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm2, TEST_ADDR(0), TEST_UNIT));
-	drm_gpuvm_put(vm2);
-	drm_gpuvm_put(vm1);
+			    "GEM released before its last vm_bo was freed");
+	for (i = 0; i < ARRAY_SIZE(vm); i++) {
+		KUNIT_EXPECT_NULL(test, drm_gpuva_find(vm[i], TEST_ADDR(i),
+						       TEST_UNIT));
+		KUNIT_EXPECT_EQ(test, kref_read(&vm[i]->kref), 1);
+		drm_gpuvm_put(vm[i]);
+	}
 }
-
-/* Weak-ref VMs in immediate mode, for the races with a zombie. */
-static const struct gpuvm_flags_param gpuvm_weak_immediate_params[] = {
-	{ "immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
-	{ "resv_protected|immediate|weak_ref",
-	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
-	  DRM_GPUVM_VA_WEAK_REF },
-};
-
-KUNIT_ARRAY_PARAM_DESC(gpuvm_weak_immediate, gpuvm_weak_immediate_params,
-		       desc);
 
 /* Every weak-ref combination, for the teardown in the GEM's ::free. */
 static const struct gpuvm_flags_param gpuvm_weak_params[] = {
 	{ "weak_ref", DRM_GPUVM_VA_WEAK_REF },
 	{ "resv_protected|weak_ref",
 	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_VA_WEAK_REF },
-	{ "immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
-	{ "resv_protected|immediate|weak_ref",
-	  DRM_GPUVM_RESV_PROTECTED | DRM_GPUVM_IMMEDIATE_MODE |
-	  DRM_GPUVM_VA_WEAK_REF },
 };
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_weak, gpuvm_weak_params, desc);
@@ -5453,12 +5241,6 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 			 gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_bo_put, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_unlink, gpuvm_flags_gen_params),
-	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_obtain_prealloc_existing,
-			 gpuvm_immediate_gen_params),
-	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_deferred,
-			 gpuvm_immediate_gen_params),
-	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_zombie_vs_free,
-			 gpuvm_weak_immediate_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_walk_vs_free,
 			 gpuvm_walk_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_walk_alive,
@@ -5470,7 +5252,7 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_exec_fini_last_put,
 			 gpuvm_walk_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_two_vms,
-			 gpuvm_weak_immediate_gen_params),
+			 gpuvm_weak_gen_params),
 	{}
 };
 
@@ -5739,7 +5521,7 @@ static void drm_test_gpuvm_unlink_defer_free_queues(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, llist_count(&vm->va_defer), 1);
 	KUNIT_EXPECT_EQ(test, priv->va_frees, 0);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 0);
-	/* The vm_bo holds the GEM or, with weak references, the queued VA. */
+	/* The test's and the vm_bo's. */
 	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2, "GEM refs %u",
 			    gem_refs(obj));
 
@@ -5809,12 +5591,11 @@ static void drm_test_gpuvm_deferred_cleanup_shared_bo(struct kunit *test)
 	struct drm_gem_object *obj;
 	struct drm_gpuvm *vm;
 	unsigned int i, refs;
-	bool weak = param_flags(test) & DRM_GPUVM_VA_WEAK_REF;
 
 	vm = gpuvm_test_vm_create(test, param_flags(test));
 	obj = gpuvm_test_gem_create(test, false);
-	/* The vm_bo's reference, or with weak references one per queued VA. */
-	refs = weak ? ARRAY_SIZE(va) : 1;
+	/* The vm_bo's reference. */
+	refs = 1;
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	for (i = 0; i < ARRAY_SIZE(va); i++) {
 		va[i] = gpuvm_test_va_new(test, vm, TEST_ADDR(i), TEST_UNIT,
@@ -5887,7 +5668,7 @@ static void drm_test_gpuvm_deferred_cleanup_free_before_put(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, priv->watch_refs[1], 1,
 			    "vm_bo refs at the second ::va_free %u",
 			    priv->watch_refs[1]);
-	/* The test's and the vm_bo's or, with weak references, the VA's. */
+	/* The test's and the vm_bo's. */
 	KUNIT_EXPECT_EQ_MSG(test, priv->va_free_gem_refs, 2,
 			    "GEM refs at the last ::va_free %u",
 			    priv->va_free_gem_refs);
@@ -6288,11 +6069,9 @@ static void drm_test_gpuvm_deferred_cleanup_concurrent(struct kunit *test)
 	mutex_destroy(&s->tree_lock);
 }
 
-/* Both reference modes, for the concurrency test. */
+/* Immediate mode, for the concurrency test. */
 static const struct gpuvm_flags_param gpuvm_ref_params[] = {
 	{ "immediate", DRM_GPUVM_IMMEDIATE_MODE },
-	{ "immediate|weak_ref",
-	  DRM_GPUVM_IMMEDIATE_MODE | DRM_GPUVM_VA_WEAK_REF },
 };
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_ref, gpuvm_ref_params, desc);
@@ -6764,6 +6543,33 @@ static void drm_test_gpuvm_lockdep_evict(struct kunit *test)
 }
 
 /*
+ * DRM_GPUVM_VA_WEAK_REF is refused in immediate mode: drm_gpuvm_init() warns
+ * once and clears it, so the VM's vm_bos hold their GEM reference.
+ */
+static void drm_test_gpuvm_weak_ref_not_immediate(struct kunit *test)
+{
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+
+	require_bug(test);
+	kunit_warning_suppress(test) {
+		vm = gpuvm_test_vm_create(test, DRM_GPUVM_IMMEDIATE_MODE |
+					  DRM_GPUVM_VA_WEAK_REF);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_FALSE(test, drm_gpuvm_va_weak_ref(vm));
+	KUNIT_EXPECT_TRUE(test, drm_gpuvm_immediate_mode(vm));
+
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 2,
+			    "the vm_bo holds no GEM reference");
+	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
+	drm_gpuvm_put(vm);
+}
+
+/*
  * On a DRM_GPUVM_VA_WEAK_REF VM, drm_gpuva_remove() of a mapping whose GEM
  * is at refcount zero asserts the VM's dma-resv, which every walk that can
  * find the GEM holds, and so does the last drm_gpuvm_bo_put(). A free path
@@ -7118,6 +6924,7 @@ static struct kunit_case drm_gpuvm_warn_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_lockdep_obtain_locked),
 	KUNIT_CASE(drm_test_gpuvm_lockdep_extobj_add),
 	KUNIT_CASE(drm_test_gpuvm_lockdep_evict),
+	KUNIT_CASE(drm_test_gpuvm_weak_ref_not_immediate),
 	KUNIT_CASE(drm_test_gpuvm_lockdep_weak_ref_remove),
 	KUNIT_CASE(drm_test_gpuvm_lockdep_weak_ref_prepare_objects),
 	KUNIT_CASE(drm_test_gpuvm_warn_put_deferred_not_immediate),
