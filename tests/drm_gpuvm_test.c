@@ -151,10 +151,6 @@ struct gpuvm_test_priv {
 	unsigned int seq;
 	unsigned int vm_bo_free_seq;
 	unsigned int obj_free_seq;
-	/* ::vm_bo_free stops between these two when vm_bo_free_stop is set. */
-	bool vm_bo_free_stop;
-	struct completion vm_bo_free_entered;
-	struct completion vm_bo_free_resume;
 	unsigned int op_allocs;
 	unsigned int op_frees;
 	unsigned int va_alloc_calls;
@@ -277,11 +273,6 @@ static void gpuvm_test_vm_bo_free(struct drm_gpuvm_bo *vm_bo)
 {
 	struct gpuvm_test_priv *priv = to_test_vm(vm_bo->vm)->priv;
 
-	if (priv->vm_bo_free_stop) {
-		complete(&priv->vm_bo_free_entered);
-		wait_for_completion_timeout(&priv->vm_bo_free_resume,
-					    GPUVM_TEST_TIMEOUT);
-	}
 	/* vm_bo->obj must still be valid, KASAN checks this access. */
 	priv->vm_bo_free_gem_refs = kref_read(&vm_bo->obj->refcount);
 	priv->vm_bo_free_seq = ++priv->seq;
