@@ -8,7 +8,7 @@
 # that record the tree, its common git directory and the commit they ran
 # on, so that each test proves where its target worked.
 
-# kdir_fixture: makes
+# kdir_fixture [cocci]: makes
 #  $T/k            the user's repository: "base" (make_kernel), then
 #                  "drm/gpuvm: add the d field" ($FIXED, named by the
 #                  Fixes: of the series' patch 2), then "drm/gpuvm: the ops
@@ -24,11 +24,13 @@
 #                  stand-in sparse where fetch-sparse.sh keeps it
 # and exports KDIR, BASE and FIXTURE_LOG ($T/calls.log).  Sets FIX_BASE
 # (BASE's commit), FIXED, TREE (the scratch clone of KDIR that the targets
-# must work in) and STATE (user_state of $T/k).
+# must work in) and STATE (user_state of $T/k).  With cocci, BASE has one
+# line that the stand-in coccicheck reports, and patch 1 adds another.
 kdir_fixture() {
 	local k=$T/k c
 	make_kernel "$k"
 	printf 'int d;\n' >>"$k/drivers/gpu/drm/drm_gpuvm.c"
+	[ "${1:-}" = cocci ] && printf 'int e; /* FIXTURE-COCCI */\n' >>"$k/drivers/gpu/drm/drm_gpuvm.c"
 	git -C "$k" commit -q -a -m 'drm/gpuvm: add the d field'
 	FIXED=$(git -C "$k" rev-parse HEAD)
 	printf 'err_free_prev:\n\tkfree(op->remap.prev);\nerr_free_unmap:\n\tkfree(op->remap.unmap);\n' \
@@ -51,6 +53,7 @@ kdir_fixture() {
 	printf 'The fixture series.\n' >"$T/top/cover-letter.txt"
 	git -C "$k" checkout -q -b series
 	sed -i 's/^int b;/int b = 1;/' "$k/drivers/gpu/drm/drm_gpuvm.c"
+	[ "${1:-}" = cocci ] && sed -i 's|^int b = 1;|& /* FIXTURE-COCCI */|' "$k/drivers/gpu/drm/drm_gpuvm.c"
 	sed -i 's/^};/\tvoid (*va_alloc)(void);\n};/' "$k/include/drm/drm_gpuvm.h"
 	sed -i 's/^};/    va_alloc: None,\n};/' "$k/rust/kernel/drm/gpuvm/mod.rs"
 	git -C "$k" commit -q -a -m 'drm/gpuvm: set b' -m 'Signed-off-by: test <test@example.org>'
@@ -115,6 +118,22 @@ untouched() {
 		fail "the embedded base was used: $(git -C "$T/cache/linux" for-each-ref)"
 	! grep -v -F " common=$TREE/.git " "$T/calls.log" 2>/dev/null | grep . ||
 		fail "a tool ran outside the KDIR clone"
+}
+
+# coccicheck fails on a finding the series adds, and names that one only:
+# the one the base has too is upstream's, wherever the series moves it.
+t_kdir_cocci_new_finding() {
+	kdir_fixture cocci
+	kdir_apply
+	run_script check-cocci.sh
+	expect_error "coccicheck: 1 new finding\\(s\\) that the base does not have"
+	local l
+	l=$(git -C "$TREE" show "$APPLIED:drivers/gpu/drm/drm_gpuvm.c" | grep -n '^int b = 1; /\* FIXTURE-COCCI' | cut -d: -f1)
+	[ -n "$l" ] && grep -q "drm_gpuvm.c:$l:1-2: WARNING: a marked line" <<<"$out" || fail "the new finding is not named: $out"
+	[ "$(grep -c 'WARNING: a marked line' <<<"$out")" = 1 ] || fail "the base's finding was reported: $out"
+	ran coccicheck "$APPLIED" 'drivers/gpu/drm/drm_gpuvm.c'
+	ran coccicheck "$FIX_BASE" 'drivers/gpu/drm/drm_gpuvm.c'
+	untouched
 }
 
 # make bisect: every prefix, built (W=1) and run at its own commit of the
@@ -187,6 +206,7 @@ t_kdir_static_checks() {
 	run_script check-cocci.sh
 	[ "$rc" = 0 ] || fail "check-cocci: $err"
 	ran coccicheck "$APPLIED" 'drivers/gpu/drm/drm_gpuvm.c'
+	grep -q 'no new findings (0 on the base too)' <<<"$out" || fail "check-cocci: $out"
 	run_script checkpatch.sh "$T/top/patches/0002-drm-gpuvm-initialize-d.patch"
 	[ "$rc" = 0 ] || fail "checkpatch: $out $err"
 	grep -q 'UNKNOWN_COMMIT_ID not checked' <<<"$out" && fail "the KDIR history was not used: $out"
