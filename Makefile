@@ -12,7 +12,7 @@ CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/drm-gpuvm-series
 WORK ?= work
 export KDIR BASE CACHE SIGNOFF
 
-.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm smp users bench bench-pipeline mutate baseline baseline-check
+.PHONY: all run check export work base apply summary deps clean distclean help bisect send-dry coverage kmemleak-control ci-drm smp users sizes bench bench-pipeline mutate baseline baseline-check
 
 ## the main job (the same as make run)
 all: run
@@ -70,6 +70,11 @@ smp:
 users:
 	@$(S)/deps.sh users
 	@$(S)/users.sh
+
+## sizeof drm_gpuva, drm_gpuvm_bo and drm_gpuvm, base and series, on x86_64, arm64 and arm
+sizes:
+	@$(S)/deps.sh sizes
+	@$(S)/sizes.sh
 
 ## micro-benchmarks: base kernel against the series, table, CSV and plot
 bench:

@@ -4,7 +4,8 @@
 # is printed and the script stops.
 #
 # usage: deps.sh [PROFILE]        PROFILE: run (default), check, coverage,
-#                                 ci-drm, users, bench, send-dry, smp
+#                                 ci-drm, users, bench, send-dry, smp,
+#                                 sizes
 #        deps.sh --list PROFILE   print PROFILE's requirements, one
 #                                 THING:PACKAGE a line, and install nothing
 #
@@ -59,7 +60,11 @@ users) want="$build $llvm /usr/bin/rustc:rustc-web /usr/bin/cargo:cargo-web
 # An x86_64 kernel under QEMU: objtool includes <gelf.h>.
 smp) want="$build /usr/include/gelf.h:libelf-dev qemu-system-x86_64:qemu-system-x86" ;;
 send-dry) want="$build b4:b4" ;;
-*) die "deps.sh: no dependency profile named '$profile' (run, check, coverage, ci-drm, users, bench, send-dry, smp)" ;;
+# Three defconfig prepares with LLVM and a probe read with llvm-nm: x86_64
+# builds objtool (<gelf.h>) and its defconfig needs OpenSSL.
+sizes) want="$build $llvm llvm-nm-19:llvm-19 /usr/include/gelf.h:libelf-dev
+	/usr/include/openssl/ssl.h:libssl-dev" ;;
+*) die "deps.sh: no dependency profile named '$profile' (run, check, coverage, ci-drm, users, bench, send-dry, smp, sizes)" ;;
 esac
 
 if [ $list = 1 ]; then

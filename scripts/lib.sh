@@ -105,7 +105,7 @@ check_series() {
 # of KDIR would send (base-commit: and get_maintainer.pl of that tree), and
 # the round trip takes exactly those mails back onto that base.
 declare -gA KDIR_TARGET=(
-	[run]=tree [base]=tree [apply]=tree [bisect]=tree [coverage]=tree [users]=tree
+	[run]=tree [base]=tree [apply]=tree [bisect]=tree [coverage]=tree [users]=tree [sizes]=tree
 	[kmemleak-control]=tree [baseline]=tree [baseline-check]=tree [bench]=tree [mutate]=tree [ci-drm]=tree [smp]=tree [send-dry]=tree
 	[check apply/git-am]=tree [check kunit]=tree [check apply/quilt]=tree
 	[check rust/ops-fields]=tree [check b4/round-trip]=tree [check checkpatch]=tree

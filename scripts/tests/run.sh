@@ -886,6 +886,9 @@ NEEDS = {
         /usr/lib/llvm-22/lib/libclang.so:libclang-22-dev /usr/include/gelf.h:libelf-dev
         /usr/include/openssl/ssl.h:libssl-dev apt-get:apt dpkg-deb:dpkg flock:util-linux
         ccache:ccache ''' + KBUILD,
+    # x86_64's objtool includes <gelf.h>, its defconfig needs OpenSSL
+    'sizes.sh': """git:git ccache:ccache llvm-nm-19:llvm-19 /usr/include/gelf.h:libelf-dev
+        /usr/include/openssl/ssl.h:libssl-dev python3:python3 """ + LLVM,
     'smp.sh': 'git:git ccache:ccache flock:util-linux qemu-system-x86_64:qemu-system-x86 /usr/include/gelf.h:libelf-dev ' + UM,
     'tests/run.sh': 'git:git python3:python3 make:make b4:b4 shellcheck:shellcheck',
     'tests/fake-kunit.py': 'python3:python3',
