@@ -60,9 +60,15 @@ def cases(group, prefix=''):
 def verdict(log_lines, kunit, rc, reference, expected):
     """(result, how, details) of one boot."""
     got = dict(cases(kunit)) if kunit else {}
-    failed = [name for name, status in got.items() if status not in ('PASS', 'SKIP')]
-    if failed:
-        return 'KILLED', 'case', failed
+    # kunit.py records a result it could not parse (a crash inside a suite,
+    # a garbled log) as a case without a name: its suite is named instead.
+    bad = [name for name, status in (cases(kunit) if kunit else []) if status not in ('PASS', 'SKIP')]
+    named = list(dict.fromkeys(name for name in bad if name and not name.endswith('.')))
+    unnamed = [name.rstrip('.') or 'the top level' for name in bad if not name or name.endswith('.')]
+    if bad:
+        where = ', '.join(dict.fromkeys(unnamed))
+        return 'KILLED', 'case', named + [f'{len(unnamed)} result(s) kunit.py could not parse '
+                                          f'(a crash or a garbled log) in {where}'] * bool(unnamed)
     missing = [name for name in expected if name not in got]
     if missing or not kunit:
         return 'KILLED', 'crash', [f'kernel exit {rc}, {len(missing)} of {len(expected)} cases '

@@ -779,6 +779,11 @@ class TestMutate(unittest.TestCase, ErrorLine):
         # A splat the unmutated run prints too does not kill.
         self.assertEqual(mutate.verdict(log, ok, '0', ['drm_gpuvm KASAN drm_gpuvm_bo_put'],
                                         expected)[0], 'SURVIVED')
+        # A result kunit.py could not parse has no name: the suite is named.
+        garbled = self.kunit([('a', 'FAIL'), ('', 'ERROR'), ('', 'ERROR'), ('b', 'PASS')])
+        self.assertEqual(mutate.verdict([], garbled, '0', [], expected),
+                         ('KILLED', 'case', ['drm_gpuvm.a', '2 result(s) kunit.py could not parse '
+                                             '(a crash or a garbled log) in drm_gpuvm']))
 
     def test_table(self):
         rows = [{'mutant': '01-a.patch', 'result': 'KILLED', 'how': 'case', 'details': ['x'],
