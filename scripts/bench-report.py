@@ -217,7 +217,7 @@ def goals(out, stats):
         f'immediate unlink + bo_put + free')
     ns = sizes('deferred_cleanup')
     if not ns:
-        out('    not measured: the patched kernel has no drm_gpuvm_deferred_cleanup()')
+        out('    not measured: the patched kernel has no drm_gpuva_unlink_defer_free() to queue with')
     else:
         for op, kernel in (('deferred_cleanup', 'patched'), ('immediate_free', 'patched'),
                            ('immediate_free', 'base')):

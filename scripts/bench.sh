@@ -76,7 +76,6 @@ setup_worktree() {
 			defs+=" -DGPUVM_BENCH_HAVE_WEAK_REF"
 		grep -qE '[ *]drm_gpuva_alloc\(struct drm_gpuvm \*' "$h" &&
 			grep -qE '^void drm_gpuva_unlink_defer_free\(' "$h" &&
-			grep -qE '^void drm_gpuvm_deferred_cleanup\(' "$h" &&
 			defs+=" -DGPUVM_BENCH_HAVE_DEFER_FREE"
 	fi
 	{

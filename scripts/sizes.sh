@@ -88,8 +88,9 @@ PY
 		(cd "$bdir" && "$@" -c -o "$tmp/probe-$side.o" "$tmp/probe.c") >>"$log" 2>&1 ||
 			die "the $side probe does not compile for $arch (log: $log)"
 		for s in $structs; do
-			n=$(llvm-nm-"$ver" -S "$tmp/probe-$side.o" | awk -v s="sizeof_$s" '$4 == s { print strtonum("0x" $2) }')
+			n=$(llvm-nm-"$ver" -S "$tmp/probe-$side.o" | awk -v s="sizeof_$s" '$4 == s { print $2 }')
 			[ -n "$n" ] || die "no sizeof_$s in the $side probe for $arch"
+			n=$((16#$n))
 			sz[$s]+="${sz[$s]:+ }$n"
 		done
 	done

@@ -648,7 +648,7 @@ class TestBenchReport(unittest.TestCase, ErrorLine):
         self.assertIn('sm_map    patched  n=100..10000: x2.36 (log: x2.00)  DOES NOT HOLD', text)
         self.assertIn('signal_path 6.6 / 11.4 ns = 0.579  holds', text)
         self.assertIn('45.0 / 51.0 ns = 0.882: weak is 11.8% faster', text)
-        self.assertIn('not measured: the patched kernel has no drm_gpuvm_deferred_cleanup()', text)
+        self.assertIn('not measured: the patched kernel has no drm_gpuva_unlink_defer_free() to queue with', text)
 
     def test_bad_log_name(self):
         with tempfile.TemporaryDirectory() as tmp:

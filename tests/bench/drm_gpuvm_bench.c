@@ -45,7 +45,7 @@
  *
  * Patched kernel only:
  *
- *   deferred_cleanup     drm_gpuvm_deferred_cleanup() of the same N items,
+ *   deferred_cleanup     drm_gpuvm_bo_deferred_cleanup() of the same N items,
  *                        queued by drm_gpuva_unlink_defer_free() with the
  *                        driver's vm_bo reference dropped. Reported per item.
  *   bo_obtain_create_weak  bo_obtain_create on a DRM_GPUVM_VA_WEAK_REF VM.
@@ -58,8 +58,8 @@
  * The patched-only measurements are compiled only if -DGPUVM_BENCH_PATCHED is
  * passed, together with one define per feature the patched drm_gpuvm.h
  * declares: GPUVM_BENCH_HAVE_WEAK_REF (DRM_GPUVM_VA_WEAK_REF) and
- * GPUVM_BENCH_HAVE_DEFER_FREE (drm_gpuva_alloc(), drm_gpuva_unlink_defer_free()
- * and drm_gpuvm_deferred_cleanup()). scripts/bench.sh sets them in the
+ * GPUVM_BENCH_HAVE_DEFER_FREE (drm_gpuva_alloc() and
+ * drm_gpuva_unlink_defer_free()). scripts/bench.sh sets them in the
  * patched worktree only, so the base kernel builds the shared part alone.
  */
 
@@ -317,13 +317,8 @@ static void bench_fix_fini(void *arg)
 	fix->nr_batch = 0;
 	kvfree(fix->batch);
 
-	if (fix->vm && drm_gpuvm_immediate_mode(fix->vm)) {
-#ifdef BENCH_DEFER_FREE
-		drm_gpuvm_deferred_cleanup(fix->vm);
-#else
+	if (fix->vm && drm_gpuvm_immediate_mode(fix->vm))
 		drm_gpuvm_bo_deferred_cleanup(fix->vm);
-#endif
-	}
 
 	for (i = 0; i < fix->nr_tree; i++) {
 		drm_gpuva_remove(fix->tree[i]);
@@ -681,7 +676,7 @@ static u64 bench_unlink_defer_free_run(struct bench_fix *fix, u64 iters,
 		fix->nr_batch = 0;
 
 		/* Out of the signalling path: free the queued VAs. */
-		drm_gpuvm_deferred_cleanup(fix->vm);
+		drm_gpuvm_bo_deferred_cleanup(fix->vm);
 	}
 
 	return total;
@@ -715,7 +710,7 @@ static void bench_signal_path(struct kunit *test)
 
 /*
  * Freeing N mappings, each the last one of its vm_bo: at once, or queued
- * and freed by drm_gpuvm_deferred_cleanup()
+ * and freed by drm_gpuvm_bo_deferred_cleanup()
  */
 
 /* Set up one VA per GEM object, each linked to a vm_bo of its own. */
@@ -792,7 +787,7 @@ static u64 bench_deferred_cleanup_run(struct bench_fix *fix, u64 iters,
 		fix->nr_batch = 0;
 
 		t0 = ktime_get_ns();
-		drm_gpuvm_deferred_cleanup(fix->vm);
+		drm_gpuvm_bo_deferred_cleanup(fix->vm);
 		total += bench_stop(t0);
 	}
 
