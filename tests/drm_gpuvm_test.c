@@ -583,14 +583,30 @@ static void gpuvm_test_gem_release(struct gpuvm_test_gem *gem)
 	kfree(gem);
 }
 
+/*
+ * A work item or thread of the suite takes on the case it serves, so that a
+ * KASAN or UBSAN report there fails the case as it would in the case's own
+ * thread. It never asserts: only the case's own thread may abort the case.
+ */
+static struct kunit *gpuvm_test_adopt(struct kunit *test)
+{
+	struct kunit *prev = current->kunit_test;
+
+	current->kunit_test = test;
+
+	return prev;
+}
+
 static void gpuvm_test_gem_free_work(struct work_struct *work)
 {
 	struct gpuvm_test_gem *gem = container_of(work, struct gpuvm_test_gem,
 						  free_work);
 	struct gpuvm_test_priv *priv = gem->priv;
+	struct kunit *prev = gpuvm_test_adopt(priv->test);
 
 	gpuvm_test_weak_free_path(gem);
 	gpuvm_test_gem_release(gem);
+	current->kunit_test = prev;
 	atomic_inc(&priv->frees_done);
 	wake_up(&priv->frees_wait);
 }
@@ -819,6 +835,23 @@ static void gpuvm_test_unlock(struct kunit *test)
 	ww_acquire_fini(&priv->ww);
 }
 
+/* Link @va to @vm_bo under the locks the VM's mode requires. */
+static void gpuvm_test_va_link(struct kunit *test, struct drm_gpuva *va,
+			       struct drm_gpuvm_bo *vm_bo)
+{
+	gpuvm_test_lock(test, vm_bo->vm, vm_bo->obj);
+	drm_gpuva_link(va, vm_bo);
+	gpuvm_test_unlock(test);
+}
+
+/* Unlink @va under the locks the VM's mode requires. */
+static void gpuvm_test_va_unlink(struct kunit *test, struct drm_gpuva *va)
+{
+	gpuvm_test_lock(test, va->vm, va->gem.obj);
+	drm_gpuva_unlink(va);
+	gpuvm_test_unlock(test);
+}
+
 /* Get the vm_bo for @obj the way the VM's mode requires. */
 static struct drm_gpuvm_bo *gpuvm_test_bo_obtain(struct kunit *test,
 						 struct drm_gpuvm *vm,
@@ -918,14 +951,6 @@ static struct drm_gpuva *gpuvm_test_va_new(struct kunit *test,
 	KUNIT_ASSERT_EQ(test, drm_gpuva_insert(vm, va), 0);
 
 	return va;
-}
-
-static void gpuvm_test_va_link(struct kunit *test, struct drm_gpuva *va,
-			       struct drm_gpuvm_bo *vm_bo)
-{
-	gpuvm_test_lock(test, vm_bo->vm, vm_bo->obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
 }
 
 static unsigned int llist_count(struct llist_head *head)
@@ -1681,14 +1706,10 @@ static void drm_test_gpuvm_va_alloc_lifecycle(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, drm_gpuva_insert(vm, va), 0);
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 3);
 
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_link(test, va, vm_bo);
 	KUNIT_EXPECT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_unlink(va);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_unlink(test, va);
 	drm_gpuva_remove(va);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
 	KUNIT_EXPECT_EQ(test, kref_read(&vm->kref), 1);
@@ -2396,18 +2417,21 @@ static void drm_test_gpuvm_sm_map_ops_create(struct kunit *test)
 
 /*
  * An error of the step callback at any step of a table case stops
- * drm_gpuvm_sm_map() there and is returned, and so is a failing ::op_alloc
- * at any op of drm_gpuvm_sm_map_ops_create(), which frees the ops it made.
+ * drm_gpuvm_sm_map() or drm_gpuvm_sm_unmap() there and is returned, and so
+ * is a failing ::op_alloc at any op of their *_ops_create() variant, which
+ * frees the ops it made.
  */
-static void drm_test_gpuvm_sm_map_errors(struct kunit *test)
+static void sm_check_errors(struct kunit *test, bool unmap)
 {
 	const struct gpuvm_sm_case *c = test->param_value;
 	struct gpuvm_test_priv *priv = test->priv;
 	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
+	u64 addr = map_addr(&c->req), range = map_range(&c->req);
 	struct drm_gpuvm_map_req req;
 	struct drm_gpuva_ops *ops;
 	struct drm_gpuvm *vm;
 	unsigned int k;
+	int ret;
 
 	vm = sm_setup(test, c, old);
 	req = sm_req(priv, &c->req);
@@ -2415,14 +2439,16 @@ static void drm_test_gpuvm_sm_map_errors(struct kunit *test)
 	for (k = 0; k < c->num_ops; k++) {
 		priv->num_steps = 0;
 		priv->fail_step = k;
-		KUNIT_EXPECT_EQ_MSG(test, drm_gpuvm_sm_map(vm, priv, &req),
-				    -ENOSPC, "error at step %u", k);
+		ret = unmap ? drm_gpuvm_sm_unmap(vm, priv, addr, range) :
+			      drm_gpuvm_sm_map(vm, priv, &req);
+		KUNIT_EXPECT_EQ_MSG(test, ret, -ENOSPC, "error at step %u", k);
 		KUNIT_EXPECT_EQ_MSG(test, priv->num_steps, k,
 				    "steps before the error at step %u", k);
 
 		priv->op_alloc_calls = 0;
 		priv->fail_op_alloc_at = k;
-		ops = drm_gpuvm_sm_map_ops_create(vm, &req);
+		ops = unmap ? drm_gpuvm_sm_unmap_ops_create(vm, addr, range) :
+			      drm_gpuvm_sm_map_ops_create(vm, &req);
 		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(ops), -ENOMEM,
 				    "::op_alloc failing at op %u", k);
 		if (!IS_ERR(ops))
@@ -2436,6 +2462,11 @@ static void drm_test_gpuvm_sm_map_errors(struct kunit *test)
 	sm_check_layout(test, vm, c->old);
 
 	sm_teardown(test);
+}
+
+static void drm_test_gpuvm_sm_map_errors(struct kunit *test)
+{
+	sm_check_errors(test, false);
 }
 
 /*
@@ -2483,44 +2514,9 @@ static void drm_test_gpuvm_sm_unmap_ops_create(struct kunit *test)
 	sm_teardown(test);
 }
 
-/* The same for drm_gpuvm_sm_unmap() and drm_gpuvm_sm_unmap_ops_create(). */
 static void drm_test_gpuvm_sm_unmap_errors(struct kunit *test)
 {
-	const struct gpuvm_sm_case *c = test->param_value;
-	struct gpuvm_test_priv *priv = test->priv;
-	struct drm_gpuva *old[TEST_MAX_MAPS] = {};
-	u64 addr = map_addr(&c->req), range = map_range(&c->req);
-	struct drm_gpuva_ops *ops;
-	struct drm_gpuvm *vm;
-	unsigned int k;
-	int ret;
-
-	vm = sm_setup(test, c, old);
-
-	for (k = 0; k < c->num_ops; k++) {
-		priv->num_steps = 0;
-		priv->fail_step = k;
-		ret = drm_gpuvm_sm_unmap(vm, priv, addr, range);
-		KUNIT_EXPECT_EQ_MSG(test, ret, -ENOSPC, "error at step %u", k);
-		KUNIT_EXPECT_EQ_MSG(test, priv->num_steps, k,
-				    "steps before the error at step %u", k);
-
-		priv->op_alloc_calls = 0;
-		priv->fail_op_alloc_at = k;
-		ops = drm_gpuvm_sm_unmap_ops_create(vm, addr, range);
-		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(ops), -ENOMEM,
-				    "::op_alloc failing at op %u", k);
-		if (!IS_ERR(ops))
-			drm_gpuva_ops_free(vm, ops);
-		KUNIT_EXPECT_EQ_MSG(test, priv->op_frees, priv->op_allocs,
-				    "ops leaked with ::op_alloc failing at op %u",
-				    k);
-	}
-	priv->fail_step = -1;
-	priv->fail_op_alloc_at = UINT_MAX;
-	sm_check_layout(test, vm, c->old);
-
-	sm_teardown(test);
+	sm_check_errors(test, true);
 }
 
 /* Map requests over an invalid range fail before any step. */
@@ -4306,9 +4302,7 @@ static void drm_test_gpuvm_bo_unmap_ops_create(struct kunit *test)
 	drm_gpuva_link(gpuvas[0], vm_bo);
 	drm_gpuva_link(gpuvas[1], vm_bo);
 	gpuvm_test_unlock(test);
-	gpuvm_test_lock(test, vm, other);
-	drm_gpuva_link(va, vm_other);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_link(test, va, vm_other);
 
 	gpuvm_test_lock(test, vm, obj);
 	ops = drm_gpuvm_bo_unmap_ops_create(vm_bo);
@@ -4370,9 +4364,7 @@ static void drm_test_gpuvm_bo_unmap_ops_create(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&ops->list));
 	drm_gpuva_ops_free(vm, ops);
 
-	gpuvm_test_lock(test, vm, other);
-	drm_gpuva_unlink(va);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_unlink(test, va);
 	gpuvm_test_bo_put(test, vm_other);
 	gpuvm_test_bo_put(test, vm_bo);
 	gpuvm_test_remove_all(vm);
@@ -4664,17 +4656,13 @@ static void drm_test_gpuvm_weak_ref_unlink(struct kunit *test)
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
 
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_link(test, va, vm_bo);
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 1);
 	KUNIT_EXPECT_EQ_MSG(test, gem_refs(obj), 1 + refs, "GEM refs %u",
 			    gem_refs(obj));
 
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_unlink(va);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_unlink(test, va);
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_frees, 1, "::vm_bo_free ran %u times",
 			    priv->vm_bo_frees);
 	KUNIT_EXPECT_EQ_MSG(test, priv->vm_bo_free_gem_refs, 1 + refs,
@@ -4710,9 +4698,7 @@ static void drm_test_gpuvm_weak_ref_teardown_order(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(va); i++) {
 		va[i] = gpuvm_test_va_insert(test, vm, TEST_ADDR(i), TEST_UNIT,
 					     obj, i * TEST_UNIT);
-		gpuvm_test_lock(test, vm, obj);
-		drm_gpuva_link(va[i], vm_bo);
-		gpuvm_test_unlock(test);
+		gpuvm_test_va_link(test, va[i], vm_bo);
 	}
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
@@ -4751,9 +4737,7 @@ static void drm_test_gpuvm_weak_ref_put_in_reclaim(struct kunit *test)
 	obj = gpuvm_test_gem_alloc(test, false);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_link(test, va, vm_bo);
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	gpuvm_test_gem_weak(test, obj, vm);
 
@@ -4773,6 +4757,7 @@ static void drm_test_gpuvm_weak_ref_put_in_reclaim(struct kunit *test)
 
 /* A thread of a race test, with its state in test-managed memory. */
 struct gpuvm_test_thread {
+	struct kunit *test;
 	struct completion done;
 	void (*fn)(struct gpuvm_test_thread *t);
 	struct drm_gpuvm *vm;
@@ -4782,8 +4767,10 @@ struct gpuvm_test_thread {
 static int gpuvm_test_thread_fn(void *data)
 {
 	struct gpuvm_test_thread *t = data;
+	struct kunit *prev = gpuvm_test_adopt(t->test);
 
 	t->fn(t);
+	current->kunit_test = prev;
 	complete(&t->done);
 
 	return 0;
@@ -4799,6 +4786,7 @@ gpuvm_test_thread_start(struct kunit *test,
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->test = test;
 	init_completion(&t->done);
 	t->fn = fn;
 	t->vm = vm;
@@ -4975,9 +4963,7 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 	obj = gpuvm_test_gem_alloc(test, param->private);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_link(test, va, vm_bo);
 	gpuvm_test_walk_lists(test, vm_bo, param->walk);
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 
@@ -5052,9 +5038,7 @@ static void drm_test_gpuvm_weak_ref_walk_alive(struct kunit *test)
 	obj = gpuvm_test_gem_create(test, param->private);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_link(test, va, vm_bo);
 	gpuvm_test_walk_lists(test, vm_bo, param->walk);
 	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
 
@@ -5112,9 +5096,7 @@ static void drm_test_gpuvm_weak_ref_exec_fini_last_put(struct kunit *test)
 	obj = gpuvm_test_gem_alloc(test, param->private);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_ADDR(0), TEST_UNIT, obj, 0);
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_link(test, va, vm_bo);
 	gpuvm_test_walk_lists(test, vm_bo, param->walk);
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	gpuvm_test_gem_weak(test, obj, vm);
@@ -5159,9 +5141,7 @@ static void drm_test_gpuvm_weak_ref_two_vms(struct kunit *test)
 		vm_bo = gpuvm_test_bo_obtain(test, vm[i], obj);
 		va = gpuvm_test_va_insert(test, vm[i], TEST_ADDR(i), TEST_UNIT,
 					  obj, 0);
-		gpuvm_test_lock(test, vm[i], obj);
-		drm_gpuva_link(va, vm_bo);
-		gpuvm_test_unlock(test);
+		gpuvm_test_va_link(test, va, vm_bo);
 		KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 	}
 	KUNIT_ASSERT_EQ(test, gem_refs(obj), 1);
@@ -5330,9 +5310,7 @@ static void drm_test_gpuvm_unlink_defer(struct kunit *test)
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
 
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_link(test, va, vm_bo);
 	KUNIT_EXPECT_FALSE(test, drm_gpuvm_bo_put_deferred(vm_bo));
 
 	drm_gpuva_unlink_defer(va);
@@ -5543,9 +5521,7 @@ static void drm_test_gpuvm_unlink_defer_free_unlinked(struct kunit *test)
 	sparse = gpuvm_test_va_new(test, vm, TEST_ADDR(1), TEST_UNIT, NULL);
 	unlinked = gpuvm_test_va_new(test, vm, TEST_ADDR(2), TEST_UNIT, obj);
 	gpuvm_test_va_link(test, unlinked, vm_bo);
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_unlink(unlinked);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_unlink(test, unlinked);
 	KUNIT_ASSERT_EQ(test, kref_read(&vm_bo->kref), 1);
 
 	drm_gpuva_remove(never);
@@ -5916,6 +5892,7 @@ struct gpuvm_test_stress_worker {
 
 /* In test-managed memory: the threads never see the test's stack. */
 struct gpuvm_test_stress {
+	struct kunit *test;
 	struct drm_gpuvm *vm;
 	struct drm_gpuva **gpuvas;
 	struct drm_gpuvm_bo *bos[STRESS_OBJS];
@@ -5930,6 +5907,7 @@ static int gpuvm_test_stress_queue(void *data)
 {
 	struct gpuvm_test_stress_worker *w = data;
 	struct gpuvm_test_stress *s = w->s;
+	struct kunit *prev = gpuvm_test_adopt(s->test);
 	unsigned int i;
 
 	for (i = 0; i < STRESS_VAS; i++) {
@@ -5950,6 +5928,7 @@ static int gpuvm_test_stress_queue(void *data)
 		else
 			cond_resched();
 	}
+	current->kunit_test = prev;
 	complete(&s->done[w->id]);
 
 	return 0;
@@ -5958,12 +5937,14 @@ static int gpuvm_test_stress_queue(void *data)
 static int gpuvm_test_stress_cleanup(void *data)
 {
 	struct gpuvm_test_stress *s = data;
+	struct kunit *prev = gpuvm_test_adopt(s->test);
 
 	while (!kthread_should_stop()) {
 		drm_gpuvm_bo_deferred_cleanup(s->vm);
 		s->cleanups++;
 		usleep_range(5, 20);
 	}
+	current->kunit_test = prev;
 
 	return 0;
 }
@@ -5986,6 +5967,7 @@ static void drm_test_gpuvm_deferred_cleanup_concurrent(struct kunit *test)
 	total = STRESS_THREADS * STRESS_VAS;
 	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->test = test;
 	s->gpuvas = kunit_kcalloc(test, total, sizeof(*s->gpuvas), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s->gpuvas);
 	mutex_init(&s->tree_lock);
@@ -6304,8 +6286,11 @@ static void gpuvm_test_unlock_but_gpuva(struct kunit *test,
 		gpuvm_test_unlock(test);
 }
 
-/* drm_gpuva_link() asserts the GEM's gpuva lock, and links. */
-static void drm_test_gpuvm_lockdep_link(struct kunit *test)
+/*
+ * drm_gpuva_link() and drm_gpuva_unlink() assert the GEM's gpuva lock, and
+ * still link and unlink.
+ */
+static void drm_test_gpuvm_lockdep_link_unlink(struct kunit *test)
 {
 	const struct gpuvm_flags_param *p = test->param_value;
 	struct drm_gpuvm_bo *vm_bo;
@@ -6325,37 +6310,9 @@ static void drm_test_gpuvm_lockdep_link(struct kunit *test)
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
 	}
 	gpuvm_test_unlock_but_gpuva(test, vm);
-
 	KUNIT_EXPECT_PTR_EQ(test, va->vm_bo, vm_bo);
 	KUNIT_EXPECT_TRUE(test, list_is_singular(&vm_bo->list.gpuva));
 	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 2);
-	KUNIT_EXPECT_TRUE(test, debug_locks);
-
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_unlink(va);
-	gpuvm_test_unlock(test);
-	gpuvm_test_remove_all(vm);
-	KUNIT_EXPECT_TRUE(test, gpuvm_test_bo_put(test, vm_bo));
-	drm_gpuvm_put(vm);
-}
-
-/* drm_gpuva_unlink() asserts the GEM's gpuva lock, and unlinks. */
-static void drm_test_gpuvm_lockdep_unlink(struct kunit *test)
-{
-	const struct gpuvm_flags_param *p = test->param_value;
-	struct drm_gpuvm_bo *vm_bo;
-	struct drm_gem_object *obj;
-	struct drm_gpuvm *vm;
-	struct drm_gpuva *va;
-
-	require_lockdep(test);
-	vm = gpuvm_test_vm_create(test, p->flags);
-	obj = gpuvm_test_gem_create(test, false);
-	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
-	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
 
 	gpuvm_test_lock_but_gpuva(test, vm, obj);
 	kunit_warning_suppress(test) {
@@ -6363,7 +6320,6 @@ static void drm_test_gpuvm_lockdep_unlink(struct kunit *test)
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
 	}
 	gpuvm_test_unlock_but_gpuva(test, vm);
-
 	KUNIT_EXPECT_NULL(test, va->vm_bo);
 	KUNIT_EXPECT_TRUE(test, list_empty(&vm_bo->list.gpuva));
 	KUNIT_EXPECT_EQ(test, kref_read(&vm_bo->kref), 1);
@@ -6583,9 +6539,7 @@ static void drm_test_gpuvm_lockdep_weak_ref_remove(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(va); i++) {
 		va[i] = gpuvm_test_va_insert(test, vm, TEST_ADDR(i), TEST_UNIT,
 					     obj, i * TEST_UNIT);
-		gpuvm_test_lock(test, vm, obj);
-		drm_gpuva_link(va[i], vm_bo);
-		gpuvm_test_unlock(test);
+		gpuvm_test_va_link(test, va[i], vm_bo);
 	}
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 
@@ -6692,9 +6646,7 @@ static void drm_test_gpuvm_warn_unlink_defer_not_immediate(struct kunit *test)
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
 
-	gpuvm_test_lock(test, vm, obj);
-	drm_gpuva_link(va, vm_bo);
-	gpuvm_test_unlock(test);
+	gpuvm_test_va_link(test, va, vm_bo);
 
 	kunit_warning_suppress(test) {
 		drm_gpuva_unlink_defer(va);
@@ -6908,8 +6860,8 @@ static struct kunit_case drm_gpuvm_warn_tests[] = {
 	KUNIT_CASE(drm_test_gpuvm_warn_put_without_vm_free),
 	KUNIT_CASE(drm_test_gpuvm_warn_obtain_locked_immediate),
 	KUNIT_CASE(drm_test_gpuvm_warn_obtain_prealloc_not_immediate),
-	KUNIT_CASE_PARAM(drm_test_gpuvm_lockdep_link, gpuvm_gpuva_lock_gen_params),
-	KUNIT_CASE_PARAM(drm_test_gpuvm_lockdep_unlink, gpuvm_gpuva_lock_gen_params),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_lockdep_link_unlink,
+			 gpuvm_gpuva_lock_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_lockdep_bo_put, gpuvm_gpuva_lock_gen_params),
 	KUNIT_CASE(drm_test_gpuvm_lockdep_bo_put_resv_protected),
 	KUNIT_CASE(drm_test_gpuvm_lockdep_obtain_locked),
