@@ -65,6 +65,8 @@ struct gpuvm_test_priv;
 struct gpuvm_test_vm {
 	struct drm_gpuvm base;
 	struct gpuvm_test_priv *priv;
+	/* On the priv's list of VMs, until ::vm_free. */
+	struct list_head link;
 	/* The flags the test created the VM with. */
 	enum drm_gpuvm_flags flags;
 };
@@ -180,6 +182,8 @@ struct gpuvm_test_priv {
 	/* GEM objects owned by the test, released in .exit. */
 	struct drm_gem_object *objs[TEST_MAX_OBJS];
 	unsigned int num_objs;
+	/* The VMs of gpuvm_test_vm_init() that ::vm_free has not freed. */
+	struct list_head vms;
 
 	/* Split/merge recording. */
 	struct drm_gem_object *sm_bos[2];
@@ -228,6 +232,7 @@ static void gpuvm_test_vm_free(struct drm_gpuvm *gpuvm)
 			      llist_empty(&gpuvm->va_defer),
 			      "va_defer list not empty at ::vm_free");
 
+	list_del(&vm->link);
 	vm->priv->vm_frees++;
 	kfree(vm);
 }
@@ -750,6 +755,7 @@ static struct drm_gpuvm *gpuvm_test_vm_init(struct kunit *test,
 	drm_gpuvm_init(&vm->base, name, flags, priv->drm, priv->r_obj,
 		       start, range, rsv_start, rsv_range, ops);
 	priv->vm_inits++;
+	list_add_tail(&vm->link, &priv->vms);
 
 	return &vm->base;
 }
@@ -996,6 +1002,50 @@ static void sm_teardown(struct kunit *test)
 	priv->sm_vm = NULL;
 }
 
+/*
+ * Tear down a VM that a case left behind because it stopped early (a failed
+ * assert): remove its mappings, drain what is deferred, drop its vm_bos and
+ * the VM's remaining references, so that nothing of it outlives the case.
+ * .exit has already failed the case; the VAs' memory is the case's.
+ */
+static void gpuvm_test_vm_reap(struct kunit *test, struct drm_gpuvm *vm)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuva *va, *next;
+	unsigned int i, refs;
+
+	drm_gpuvm_for_each_va_safe(va, next, vm) {
+		if (va == &vm->kernel_alloc_node)
+			continue;
+		if (va->vm_bo)
+			gpuvm_test_va_unlink(test, va);
+		drm_gpuva_remove(va);
+	}
+	if (drm_gpuvm_immediate_mode(vm))
+		drm_gpuvm_bo_deferred_cleanup(vm);
+
+	/* The vm_bos: drop every reference the case still holds. */
+	for (i = 0; i < priv->num_objs; i++) {
+		struct drm_gem_object *obj = priv->objs[i];
+		struct drm_gpuvm_bo *vm_bo;
+
+		for (;;) {
+			gpuvm_test_lock(test, vm, obj);
+			vm_bo = drm_gpuvm_bo_find(vm, obj);
+			gpuvm_test_unlock(test);
+			if (!vm_bo)
+				break;
+			refs = kref_read(&vm_bo->kref);
+			while (refs-- && !gpuvm_test_bo_put(test, vm_bo))
+				;
+		}
+	}
+
+	refs = kref_read(&vm->kref);
+	while (refs--)
+		drm_gpuvm_put(vm);
+}
+
 static int gpuvm_test_init(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv;
@@ -1005,6 +1055,7 @@ static int gpuvm_test_init(struct kunit *test)
 	test->priv = priv;
 	priv->test = test;
 	priv->lockdep_on = debug_locks;
+	INIT_LIST_HEAD(&priv->vms);
 	init_waitqueue_head(&priv->frees_wait);
 	priv->fail_step = -1;
 	priv->fail_op_alloc_at = UINT_MAX;
@@ -1028,11 +1079,13 @@ static int gpuvm_test_init(struct kunit *test)
 
 /*
  * Runs after every test: no VM, vm_bo or GEM reference may be left behind,
- * whatever the test did.
+ * whatever the test did. What a case left behind fails it, and is then torn
+ * down, so that the next case starts clean.
  */
 static void gpuvm_test_exit(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv = test->priv;
+	struct gpuvm_test_vm *vm, *next;
 	unsigned int i;
 
 	if (!priv || !priv->drm)
@@ -1058,11 +1111,13 @@ static void gpuvm_test_exit(struct kunit *test)
 			    "drm_device reference leaked");
 
 	/* Only the test's own reference may be left on its GEM objects. */
-	for (i = priv->num_objs; i-- > 0;) {
+	for (i = priv->num_objs; i-- > 0;)
 		KUNIT_EXPECT_EQ_MSG(test, gem_refs(priv->objs[i]), 1,
 				    "GEM object %u reference leaked", i);
+	list_for_each_entry_safe(vm, next, &priv->vms, link)
+		gpuvm_test_vm_reap(test, &vm->base);
+	for (i = priv->num_objs; i-- > 0;)
 		drm_gem_object_put(priv->objs[i]);
-	}
 	if (priv->free_wq)
 		destroy_workqueue(priv->free_wq);
 	KUNIT_EXPECT_EQ_MSG(test, priv->obj_frees, priv->obj_allocs,
@@ -5171,6 +5226,36 @@ static const struct gpuvm_flags_param gpuvm_weak_params[] = {
 
 KUNIT_ARRAY_PARAM_DESC(gpuvm_weak, gpuvm_weak_params, desc);
 
+/*
+ * A case that stops early leaves its VM behind: .exit tears it down, with
+ * its mapping, its vm_bo and every reference the case held, so that the
+ * next case starts clean.
+ */
+static void drm_test_gpuvm_exit_reaps(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gem_object *obj;
+	struct drm_gpuvm *vm;
+	struct drm_gpuva *va;
+
+	vm = gpuvm_test_vm_create(test, param_flags(test));
+	obj = gpuvm_test_gem_create(test, false);
+	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
+	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
+	gpuvm_test_va_link(test, va, vm_bo);
+	drm_gpuvm_bo_get(vm_bo);
+	drm_gpuvm_get(vm);
+
+	gpuvm_test_vm_reap(test, vm);
+
+	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
+	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
+	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&priv->vms));
+	KUNIT_EXPECT_EQ(test, kref_read(&priv->drm->ref), priv->drm_refs);
+}
+
 static struct kunit_case drm_gpuvm_bo_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_obtain_put, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_bo_obtain_existing,
@@ -5207,6 +5292,7 @@ static struct kunit_case drm_gpuvm_bo_tests[] = {
 	KUNIT_CASE_PARAM(drm_test_gpuvm_validate, gpuvm_flags_gen_params),
 	KUNIT_CASE(drm_test_gpuvm_validate_unsupported),
 	KUNIT_CASE(drm_test_gpuvm_bo_alloc_enomem),
+	KUNIT_CASE_PARAM(drm_test_gpuvm_exit_reaps, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_flag, gpuvm_flags_gen_params),
 	KUNIT_CASE_PARAM(drm_test_gpuvm_weak_ref_bo_create,
 			 gpuvm_flags_gen_params),
