@@ -34,6 +34,8 @@ SUITE = re.compile(r'^    # Subtest: (\S+)')
 SUITE_END = re.compile(r'^(not )?ok \d+ ')
 FUNC = re.compile(r'(?: at | in )([A-Za-z0-9_.]+)\+0x')
 TIMESTAMP = re.compile(r'^\[[ 0-9.]+\] ')
+# A skipped case with its reason (kunit_skip()'s message).
+SKIP = re.compile(r'^\s+ok \d+ .* # SKIP (\S.*)$')
 
 
 class Splat:
@@ -71,6 +73,26 @@ def scan(lines):
                 key = f'{suite} {kind} {func.group(1) if func else match.group(0)[:60]}'
                 found.append(Splat(num, suite, kind, key, match.group(0)[:100]))
                 break
+    return found
+
+
+def skips(lines):
+    """The skipped cases among LINES that give a reason, as (suite, reason)
+    pairs; a parent that only reports its skipped children gives none."""
+    found = []
+    suite = '-'
+    for line in lines:
+        line = TIMESTAMP.sub('', line.rstrip())
+        m = SUITE.match(line)
+        if m:
+            suite = m.group(1)
+            continue
+        if SUITE_END.match(line):
+            suite = '-'
+            continue
+        m = SKIP.match(line)
+        if m:
+            found.append((suite, m.group(1)))
     return found
 
 

@@ -2,6 +2,7 @@
 """Print a one-screen summary of a KUnit run and decide whether it passed.
 
 usage: summary.py KUNIT_JSON TEST_LOG [--require-gpuvm] [--all] [--known FILE]
+                  [--config-skips]
                   [--alone KUNIT_JSON TEST_LOG] [--kmemleak JSON]
                   [--time NAME=SECONDS]... [--out FILE] [--json FILE]
        summary.py --show JSON [--table drm_gpuvm]
@@ -14,6 +15,8 @@ were required but did not run, or when the log holds a splat, even if
 every test passed.  With --kmemleak, the result of scripts/kmemleak.sh
 (its kmemleak.json) is part of the verdict.
 
+--config-skips accepts drm_gpuvm cases that skip with "requires CONFIG_..."
+(drm-ci's config has no lockdep) and lists them; any other skip fails.
 --alone gives the results of a boot that ran the drm_gpuvm suites alone.
 The drm_gpuvm counts then come from that boot: an upstream test that trips a
 lock debugging check (drm_test_bridge_helper_reset_crtc does) turns lockdep
@@ -28,6 +31,7 @@ problems and the verdict.  --show prints the text of such a JSON again
 (`make summary`), with the exit status of its verdict; with --table, only
 that table.
 """
+import collections
 import json
 import os
 import re
@@ -111,9 +115,20 @@ def scan(test_log):
         return [splats.Splat(0, '-', 'log', 'log', f'cannot read kernel log: {err}')]
 
 
+def skip_reasons(test_log):
+    try:
+        with open(test_log, errors='replace') as log:
+            return splats.skips(log)
+    except OSError:
+        return []
+
+
 def summary(kunit_json, test_log, require=False, show_all=False, known_file=None,
-            kmemleak_file=None, timings=None, alone=None):
-    """The results of a run as data (see --json); raises BadInput."""
+            kmemleak_file=None, timings=None, alone=None, config_skips=False):
+    """The results of a run as data (see --json); raises BadInput.
+    With CONFIG_SKIPS, drm_gpuvm cases that skip because the kernel lacks a
+    config option ("requires CONFIG_...", drm-ci's config has no lockdep)
+    are listed, not failed; any other skip still fails."""
     tree = load_kunit(kunit_json)
     alone_tree = load_kunit(alone[0]) if alone else None
     try:
@@ -129,7 +144,12 @@ def summary(kunit_json, test_log, require=False, show_all=False, known_file=None
     if require and not ours:
         problems.append('the drm_gpuvm suite did not run')
     skipped = sum(s['skipped'] for s in ours)
-    if skipped:
+    accepted = {}
+    if skipped and config_skips:
+        reasons = [r for suite, r in skip_reasons(test_log) if suite.startswith('drm_gpuvm')]
+        if len(reasons) == skipped and all(r.startswith('requires CONFIG_') for r in reasons):
+            accepted = dict(sorted(collections.Counter(reasons).items()))
+    if skipped and not accepted:
         problems.append(f'{skipped} drm_gpuvm case(s) skipped: our cases must run')
     for group in tree.get('sub_groups', []):
         problems += [f'failed: {name}' for name in failing_cases(group, group['name'] + '.')]
@@ -154,13 +174,14 @@ def summary(kunit_json, test_log, require=False, show_all=False, known_file=None
         'version': VERSION,
         'inputs': {'kunit_json': kunit_json, 'test_log': test_log, 'require_gpuvm': require,
                    'all': show_all, 'known': known_file, 'kmemleak': kmemleak_file,
-                   'alone': list(alone) if alone else None},
+                   'alone': list(alone) if alone else None, 'config_skips': config_skips},
         'timings': dict(timings or {}),
         'suites': suites,
         'totals': {'drm_gpuvm': total(ours),
                    'upstream': total([s for s in suites if not s['ours']])},
         'splats': {'new': [s.as_dict() for s in new], 'known': [s.as_dict() for s in old]},
         'kmemleak': leak,
+        'config_skips': accepted,
         'problems': problems,
         'verdict': 'FAIL' if problems else 'PASS',
     }
@@ -226,6 +247,12 @@ def render(data):
                      f'unpatched base prints too ({len(set(s["key"] for s in old))} known kinds, '
                      'listed in kunit/upstream-splats): not ours, not counted')
 
+    accepted = data.get('config_skips') or {}
+    if accepted:
+        lines.append(f'skipped: {sum(accepted.values())} drm_gpuvm case(s) for a config option '
+                     'this kernel lacks: ' +
+                     ', '.join(f'{r} ({n})' for r, n in accepted.items()))
+
     leak = data['kmemleak']
     if leak:
         result = leak['result']
@@ -278,6 +305,7 @@ def main(argv):
     ap.add_argument('--require-gpuvm', action='store_true')
     ap.add_argument('--all', action='store_true')
     ap.add_argument('--known')
+    ap.add_argument('--config-skips', action='store_true')
     ap.add_argument('--kmemleak')
     ap.add_argument('--alone', nargs=2, metavar=('KUNIT_JSON', 'TEST_LOG'))
     ap.add_argument('--time', type=timing, action='append', default=[], metavar='NAME=SECONDS')
@@ -301,7 +329,7 @@ def main(argv):
 
     try:
         data = summary(args.kunit_json, args.test_log, args.require_gpuvm, args.all,
-                       args.known, args.kmemleak, args.time, args.alone)
+                       args.known, args.kmemleak, args.time, args.alone, args.config_skips)
     except BadInput as err:
         cli.die(err)
     text = render(data)

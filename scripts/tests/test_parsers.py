@@ -432,6 +432,40 @@ class TestSummary(unittest.TestCase, KmemleakBoots):
         self.assertIn(f'  line 203: [WARNING] drm_gpuvm_warn: {FRAMEBUFFER_FREE[:100]}',
                       summary.render(d).splitlines())
 
+    def skipped_run(self, tmp, reason):
+        """The recorded run with its first drm_gpuvm case skipped for REASON."""
+        with open(data('kunit', 'kunit.json')) as f:
+            tree = json.load(f)
+        for group in tree['sub_groups']:
+            if group['name'] == 'drm_gpuvm_warn':
+                group['test_cases'][0]['status'] = 'SKIP'
+                group['misc'].update(passed=group['misc']['passed'] - 1, skipped=1)
+        paths = os.path.join(tmp, 'kunit.json'), os.path.join(tmp, 'test.log')
+        with open(paths[0], 'w') as f:
+            json.dump(tree, f)
+        with open(data('kunit', 'test.log')) as f:
+            text = f.read()
+        with open(paths[1], 'w') as f:
+            case = '    ok 1 drm_test_gpuvm_warn_init_overflow\n'
+            f.write(text.replace(case, case.rstrip('\n') + ' # SKIP ' + reason + '\n'))
+        return paths
+
+    def test_config_skips(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            kjson, log = self.skipped_run(tmp, 'requires CONFIG_LOCKDEP')
+            plain = summary.summary(kjson, log, require=True, known_file=KNOWN_SPLATS)
+            d = summary.summary(kjson, log, require=True, known_file=KNOWN_SPLATS,
+                                config_skips=True)
+            kjson, log = self.skipped_run(tmp, 'an earlier lockdep report turned lockdep off')
+            other = summary.summary(kjson, log, require=True, known_file=KNOWN_SPLATS,
+                                    config_skips=True)
+        self.assertEqual(plain['problems'], ['1 drm_gpuvm case(s) skipped: our cases must run'])
+        self.assertEqual((d['verdict'], d['config_skips']), ('PASS', {'requires CONFIG_LOCKDEP': 1}))
+        self.assertIn('skipped: 1 drm_gpuvm case(s) for a config option this kernel lacks: '
+                      'requires CONFIG_LOCKDEP (1)', summary.render(d).splitlines())
+        # A skip for any other reason still fails.
+        self.assertEqual(other['problems'], ['1 drm_gpuvm case(s) skipped: our cases must run'])
+
     def test_kmemleak_pass(self):
         d = self.summary(leak=self.leak_json())
         self.assertEqual(d['verdict'], 'PASS')
