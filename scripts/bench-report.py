@@ -15,6 +15,16 @@ spread is wider than the effect (|ratio - 1| smaller than the relative
 spread (max - min) / median of either kernel).  Then the goals: which hold,
 which do not, and which the noise does not resolve.
 
+A goal on a ratio is decided on the runs, paired: run i of the base against
+run i of the patched kernel, which ran right after it, so that a drift of
+the machine cancels.  With at least 6 pairs the verdict uses the
+distribution-free 95 % confidence interval of the median paired ratio (from
+the order statistics, as the sign test does): it holds when the interval
+lies under the limit, does not hold when it lies over it, and is not
+resolved otherwise.  The interval narrows as BENCH_RUNS grows, where the
+min-max spread only widens.  With fewer pairs the verdict compares the
+medians' ratio with the spread, as the table does.
+
 Writes to DIR: raw.csv (every figure of every run), summary.csv (the
 table), report.txt (what is printed), bench.dat and bench.gp (the plot's
 data and gnuplot script) and bench.png (ns/op against N, both kernels).
@@ -41,7 +51,7 @@ ORDER = ['sm_map', 'sm_unmap', 'bo_obtain_create', 'bo_obtain_find',
 
 # The hot paths both kernels share, whose goal is patched/base <= 1.01.
 HOT = ['sm_map', 'sm_unmap', 'bo_obtain_create', 'bo_obtain_find',
-       'va_link_unlink']
+       'va_link_unlink', 'immediate_free']
 HOT_LIMIT = 1.01
 SIGNAL_LIMIT = 1.00
 CLEANUP_LIMIT = 1.2
@@ -76,7 +86,9 @@ def parse(paths):
 class Stat:
     """The figures of one operation, N and kernel over all runs."""
 
-    def __init__(self, values):
+    def __init__(self, by_run):
+        self.by_run = dict(by_run)
+        values = [v for _, v in sorted(self.by_run.items())]
         self.values = values
         self.median = statistics.median(values)
         self.min = min(values)
@@ -87,8 +99,8 @@ class Stat:
 def summarize(rows):
     """{(op, n): {kernel: Stat}}"""
     by = {}
-    for _run, kernel, op, n, ns, _iters in rows:
-        by.setdefault((op, n), {}).setdefault(kernel, []).append(ns)
+    for run, kernel, op, n, ns, _iters in rows:
+        by.setdefault((op, n), {}).setdefault(kernel, []).append((run, ns))
     return {key: {k: Stat(v) for k, v in ks.items()} for key, ks in by.items()}
 
 
@@ -116,6 +128,56 @@ def compare(a, b):
     ratio = b.median / a.median
     spread = max(a.spread, b.spread)
     return ratio, spread, abs(ratio - 1) >= spread
+
+
+# Fewest pairs for which a 95 % interval of the median exists: 2 * 0.5^6 < 0.05.
+MIN_PAIRS = 6
+
+
+def binom_cdf(k, n):
+    """P(X <= k) for X ~ Binomial(n, 1/2)."""
+    return sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
+
+
+def paired(a, b):
+    """The ratios b/a of the runs both kernels have, sorted."""
+    return sorted(b.by_run[r] / a.by_run[r] for r in a.by_run
+                  if r in b.by_run and a.by_run[r])
+
+
+def median_ci(xs, level=0.95):
+    """Distribution-free interval of the median of XS (sorted) with coverage
+    of at least LEVEL: [x(k), x(n+1-k)] for the largest k with
+    2 * P(X <= k - 1) <= 1 - LEVEL, X ~ Binomial(n, 1/2).  None when XS has
+    too few values for one."""
+    n = len(xs)
+    k = 0
+    while k + 1 <= n // 2 and 2 * binom_cdf(k, n) <= 1 - level:
+        k += 1
+    return (xs[k - 1], xs[n - k]) if k else None
+
+
+def ci_verdict(a, b, limit):
+    """(text, decided) for b/a <= limit on the paired runs of A and B, or
+    None with fewer than MIN_PAIRS pairs."""
+    rs = paired(a, b)
+    ci = median_ci(rs) if len(rs) >= MIN_PAIRS else None
+    if ci is None:
+        return None
+    lo, hi = ci
+    what = f'95% CI {lo:.3f}-{hi:.3f} over {len(rs)} pairs'
+    if hi <= limit:
+        return f'holds ({what})'
+    if lo > limit:
+        return f'DOES NOT HOLD ({what})'
+    return f'not resolved ({what}; raise BENCH_RUNS)'
+
+
+def decide(a, b, limit):
+    """The verdict on b/a <= limit: on the paired runs when there are
+    enough, else on the medians and the spread."""
+    r, spread, _ = compare(a, b)
+    return ci_verdict(a, b, limit) or verdict(r, spread, limit)
 
 
 def verdict(ratio, spread, limit):
@@ -183,8 +245,8 @@ def goals(out, stats):
             if not (b and p):
                 out(f'    {op} n={n}: not measured in both kernels')
                 continue
-            r, spread, _ = compare(b, p)
-            out(f'    {op:<18} n={n:<6} {r:.3f}  {verdict(r, spread, HOT_LIMIT)}')
+            r, _, _ = compare(b, p)
+            out(f'    {op:<18} n={n:<6} {r:.3f}  {decide(b, p, HOT_LIMIT)}')
 
     out('  ns/op grows no faster than log N (ratio of the largest to the smallest N '
         'against the ratio of their logarithms)')
@@ -207,9 +269,9 @@ def goals(out, stats):
         f'drm_gpuva_unlink_defer() + kfree() <= {SIGNAL_LIMIT:.2f}')
     b, p = get('signal_path', 1, 'base'), get('signal_path', 1, 'patched')
     if b and p:
-        r, spread, _ = compare(b, p)
+        r, _, _ = compare(b, p)
         out(f'    signal_path {fmt_ns(p.median)} / {fmt_ns(b.median)} ns = {r:.3f}  '
-            f'{verdict(r, spread, SIGNAL_LIMIT)}')
+            f'{decide(b, p, SIGNAL_LIMIT)}')
     else:
         out('    not measured: the patched kernel has no drm_gpuva_unlink_defer_free()')
 
@@ -238,8 +300,8 @@ def goals(out, stats):
                 i = get('immediate_free', n, kernel)
                 if not i:
                     continue
-                r, spread, _ = compare(i, d)
-                parts.append(f'/{kernel} immediate {r:.2f} {verdict(r, spread, CLEANUP_LIMIT)}')
+                r, _, _ = compare(i, d)
+                parts.append(f'/{kernel} immediate {r:.2f} {decide(i, d, CLEANUP_LIMIT)}')
             out(f'    n={n:<6} deferred {fmt_ns(d.median)} ns/item: ' + '; '.join(parts))
 
     out('  weak references: obtain/put create+destroy with DRM_GPUVM_VA_WEAK_REF / '

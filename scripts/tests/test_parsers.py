@@ -684,6 +684,33 @@ class TestBenchReport(unittest.TestCase, ErrorLine):
         self.assertIn('45.0 / 51.0 ns = 0.882: weak is 11.8% faster', text)
         self.assertIn('not measured: the patched kernel has no drm_gpuva_unlink_defer_free() to queue with', text)
 
+    def test_median_ci(self):
+        # Binomial(n, 1/2): n = 5 has no 95 % interval (2/32 > 5 %); n = 6 gives
+        # [min, max] (2/64); n = 15 gives [x4, x12] (2 * 576/32768 = 3.5 %,
+        # while k = 5 would give 2 * 1941/32768 = 11.8 %).
+        self.assertIsNone(bench_report.median_ci([1, 2, 3, 4, 5]))
+        self.assertEqual(bench_report.median_ci([1, 2, 3, 4, 5, 6]), (1, 6))
+        self.assertEqual(bench_report.median_ci(list(range(1, 16))), (4, 12))
+
+    def test_paired_verdicts(self):
+        def stat(values):
+            return bench_report.Stat(enumerate(values, 1))
+        base = stat([100, 110, 90, 100, 105, 95, 100, 102])
+        # Each patched run 0.5 % over its base run: the spread of either
+        # kernel is 20 %, the paired ratios are all 1.005.
+        near = stat([x * 1.005 for x in base.values])
+        over = stat([x * 1.03 for x in base.values])
+        mixed = stat([x * f for x, f in zip(base.values, (0.99, 1.0, 1.02, 1.0, 0.99, 1.02, 1.0, 1.02))])
+        self.assertEqual(bench_report.decide(base, near, 1.01),
+                         'holds (95% CI 1.005-1.005 over 8 pairs)')
+        self.assertEqual(bench_report.decide(base, over, 1.01),
+                         'DOES NOT HOLD (95% CI 1.030-1.030 over 8 pairs)')
+        self.assertEqual(bench_report.decide(base, mixed, 1.01),
+                         'not resolved (95% CI 0.990-1.020 over 8 pairs; raise BENCH_RUNS)')
+        # Three runs only (the recorded data): the spread decides, as before.
+        b, p = self.stats[('sm_map', 100)]['base'], self.stats[('sm_map', 100)]['patched']
+        self.assertIsNone(bench_report.ci_verdict(b, p, 1.01))
+
     def test_bad_log_name(self):
         with tempfile.TemporaryDirectory() as tmp:
             bad = os.path.join(tmp, 'kernel-1.log')
