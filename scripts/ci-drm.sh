@@ -3,7 +3,9 @@
 # applied series: kunit.py run --arch {x86_64,arm64,arm} --make_options
 # LLVM=1 --kunitconfig=drivers/gpu/drm/tests under QEMU, with Debian's
 # clang/lld (LLVM_VERSION, default 19, as in drm-ci) and TCG only.
-# Prints passed/failed and build time per arch.
+# Prints passed/failed and build time per arch.  drm-ci's config has no
+# lockdep: the drm_gpuvm cases that need it skip ("requires CONFIG_..."),
+# and summary.py --config-skips lists them; any other skip fails.
 #
 # usage: ci-drm.sh [ARCH...]
 . "$(dirname "$0")/lib.sh"
@@ -37,11 +39,14 @@ for arch in $archs; do
 	# kunit.py prints no build time when it stopped before or during the
 	# build: then the FAIL line below names why.
 	build=$(grep -o '[0-9.]*s building' "$out/kunit.out" | tail -n 1 || true)
-	line=
-	if [ -f "$out/kunit.json" ] && line=$("$TOP/scripts/summary.py" "$out/kunit.json" "$bdir/test.log" --require-gpuvm --known "$TOP/kunit/upstream-splats" | grep '^RESULT'); then
+	line='' sum=''
+	if [ -f "$out/kunit.json" ] && sum=$("$TOP/scripts/summary.py" "$out/kunit.json" "$bdir/test.log" --require-gpuvm --config-skips --known "$TOP/kunit/upstream-splats") &&
+		line=$(grep '^RESULT' <<<"$sum"); then
 		echo "PASS $arch: ${line#RESULT: }; ${build:-no build time} ($((SECONDS - t0)) s in all)"
+		grep '^skipped:' <<<"$sum" | sed 's/^/     /' || true
 	else
 		failed=$((failed + 1))
+		line=$(grep '^RESULT' <<<"$sum" || true)
 		[ -n "$line" ] || line=$(kunit_first_error "$out/kunit.out")
 		echo "FAIL $arch (kunit.py exit $rc): ${line:-$(tail -n 1 "$out/kunit.out")}; log $out/kunit.out"
 	fi
