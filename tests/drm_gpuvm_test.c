@@ -83,6 +83,8 @@ struct gpuvm_test_bo {
  * would be caught by KASAN.
  */
 struct gpuvm_test_va {
+	/* On @priv->tvas until it is released. */
+	struct list_head link;
 	u64 cookie;
 	struct drm_gpuva base;
 };
@@ -93,6 +95,8 @@ struct gpuvm_test_va {
 struct gpuvm_test_gem {
 	struct drm_gem_object base;
 	struct gpuvm_test_priv *priv;
+	/* On @priv->gems until it is released. */
+	struct list_head link;
 	/* A weak-ref VM whose mappings ::free tears down, if set. */
 	struct drm_gpuvm *weak_vm;
 	/* Completed when ::free starts its teardown, if set. */
@@ -133,6 +137,8 @@ struct gpuvm_test_priv {
 	atomic_t frees_queued;
 	atomic_t frees_done;
 	wait_queue_head_t frees_wait;
+	/* Threads of the case still running, see gpuvm_test_thread_enter(). */
+	atomic_t threads;
 	/* Whether the VM's resv was locked when ::free of a weak-ref GEM ran. */
 	bool free_vm_resv_locked;
 
@@ -184,6 +190,12 @@ struct gpuvm_test_priv {
 	unsigned int num_objs;
 	/* The VMs of gpuvm_test_vm_init() that ::vm_free has not freed. */
 	struct list_head vms;
+	/* The GEMs of gpuvm_test_gem_alloc() not released yet. */
+	struct list_head gems;
+	/* The mappings of ::va_alloc not released yet. */
+	struct list_head tvas;
+	/* Protects the lists of live objects. */
+	spinlock_t live_lock;
 
 	/* Split/merge recording. */
 	struct drm_gem_object *sm_bos[2];
@@ -193,7 +205,8 @@ struct gpuvm_test_priv {
 	int fail_step;
 	bool apply;
 
-	/* Locks taken by gpuvm_test_lock(). */
+	/* Locks taken by gpuvm_test_lock(), held while @locked is set. */
+	bool locked;
 	struct ww_acquire_ctx ww;
 	struct dma_resv *locked_vm_resv;
 	struct dma_resv *locked_obj_resv;
@@ -326,6 +339,9 @@ static struct drm_gpuva *gpuvm_test_va_alloc(struct drm_gpuvm *gpuvm)
 		return NULL;
 
 	tva->cookie = GPUVM_TEST_VA_COOKIE;
+	spin_lock(&priv->live_lock);
+	list_add_tail(&tva->link, &priv->tvas);
+	spin_unlock(&priv->live_lock);
 	priv->va_allocs++;
 	priv->last_va_alloc = &tva->base;
 
@@ -338,8 +354,13 @@ static void gpuvm_test_va_release(struct gpuvm_test_priv *priv,
 {
 	struct gpuvm_test_va *tva = container_of(va, struct gpuvm_test_va, base);
 
-	if (tva->cookie != GPUVM_TEST_VA_COOKIE)
+	if (tva->cookie != GPUVM_TEST_VA_COOKIE) {
 		priv->va_bad_cookies++;
+	} else {
+		spin_lock(&priv->live_lock);
+		list_del(&tva->link);
+		spin_unlock(&priv->live_lock);
+	}
 	priv->last_va_free = va;
 	priv->va_frees++;
 	kfree(tva);
@@ -582,6 +603,9 @@ static void gpuvm_test_gem_release(struct gpuvm_test_gem *gem)
 {
 	struct gpuvm_test_priv *priv = gem->priv;
 
+	spin_lock(&priv->live_lock);
+	list_del(&gem->link);
+	spin_unlock(&priv->live_lock);
 	priv->obj_frees++;
 	priv->obj_free_seq = ++priv->seq;
 	drm_gem_object_release(&gem->base);
@@ -708,8 +732,26 @@ static struct drm_gem_object *gpuvm_test_gem_alloc(struct kunit *test,
 		gem->base.resv = priv->r_obj->resv;
 	drm_gem_private_object_init(priv->drm, &gem->base, SZ_64K);
 	priv->obj_allocs++;
+	spin_lock(&priv->live_lock);
+	list_add_tail(&gem->link, &priv->gems);
+	spin_unlock(&priv->live_lock);
 
 	return &gem->base;
+}
+
+/* Whether @obj is a GEM of gpuvm_test_gem_alloc() not released yet. */
+static bool gpuvm_test_gem_live(struct gpuvm_test_priv *priv,
+				struct drm_gem_object *obj)
+{
+	struct gpuvm_test_gem *gem;
+	bool live = false;
+
+	spin_lock(&priv->live_lock);
+	list_for_each_entry(gem, &priv->gems, link)
+		live |= &gem->base == obj;
+	spin_unlock(&priv->live_lock);
+
+	return live;
 }
 
 /* Create a GEM object released by .exit, see gpuvm_test_gem_alloc(). */
@@ -827,6 +869,7 @@ retry:
 		priv->locked_gpuva = &obj->gpuva.lock;
 		mutex_lock(priv->locked_gpuva);
 	}
+	priv->locked = true;
 }
 
 static void gpuvm_test_unlock(struct kunit *test)
@@ -839,6 +882,7 @@ static void gpuvm_test_unlock(struct kunit *test)
 		dma_resv_unlock(priv->locked_obj_resv);
 	dma_resv_unlock(priv->locked_vm_resv);
 	ww_acquire_fini(&priv->ww);
+	priv->locked = false;
 }
 
 /* Link @va to @vm_bo under the locks the VM's mode requires. */
@@ -1004,16 +1048,25 @@ static void sm_teardown(struct kunit *test)
 
 /*
  * Tear down a VM that a case left behind because it stopped early (a failed
- * assert): remove its mappings, drain what is deferred, drop its vm_bos and
- * the VM's remaining references, so that nothing of it outlives the case.
- * .exit has already failed the case; the VAs' memory is the case's.
+ * assert): remove its mappings, drain what is deferred, drop the vm_bos of
+ * the GEMs still alive and the VM's remaining references, so that nothing
+ * of it outlives the case. A VM that still maps a released GEM is left as
+ * it is: any teardown would touch freed memory. .exit has already failed
+ * the case.
  */
 static void gpuvm_test_vm_reap(struct kunit *test, struct drm_gpuvm *vm)
 {
 	struct gpuvm_test_priv *priv = test->priv;
+	struct gpuvm_test_gem *gem, *tmp;
 	struct drm_gpuva *va, *next;
-	unsigned int i, refs;
+	unsigned int refs;
 
+	drm_gpuvm_for_each_va(va, vm) {
+		if (va->gem.obj && !gpuvm_test_gem_live(priv, va->gem.obj)) {
+			KUNIT_FAIL(test, "a VA maps a released GEM, its VM is left as it is");
+			return;
+		}
+	}
 	drm_gpuvm_for_each_va_safe(va, next, vm) {
 		if (va == &vm->kernel_alloc_node)
 			continue;
@@ -1025,8 +1078,8 @@ static void gpuvm_test_vm_reap(struct kunit *test, struct drm_gpuvm *vm)
 		drm_gpuvm_bo_deferred_cleanup(vm);
 
 	/* The vm_bos: drop every reference the case still holds. */
-	for (i = 0; i < priv->num_objs; i++) {
-		struct drm_gem_object *obj = priv->objs[i];
+	list_for_each_entry_safe(gem, tmp, &priv->gems, link) {
+		struct drm_gem_object *obj = &gem->base;
 		struct drm_gpuvm_bo *vm_bo;
 
 		for (;;) {
@@ -1046,6 +1099,44 @@ static void gpuvm_test_vm_reap(struct kunit *test, struct drm_gpuvm *vm)
 		drm_gpuvm_put(vm);
 }
 
+/*
+ * Whether .exit may tear down what the case left. Not when the case stopped
+ * with the locks of gpuvm_test_lock() held: its dead thread still holds
+ * them, and taking them again would hang.
+ * Nor while a thread that the case started still runs. Everything is leaked then.
+ */
+static bool gpuvm_test_can_reap(struct kunit *test)
+{
+	struct gpuvm_test_priv *priv = test->priv;
+	unsigned long timeout = jiffies + GPUVM_TEST_TIMEOUT;
+
+	while (atomic_read(&priv->threads) && time_before(jiffies, timeout))
+		msleep(20);
+	if (atomic_read(&priv->threads)) {
+		KUNIT_FAIL(test, "a thread of the case still runs, nothing is torn down");
+		return false;
+	}
+
+	if (priv->locked) {
+		KUNIT_FAIL(test, "the case stopped with its locks held, nothing is torn down");
+		return false;
+	}
+
+	return true;
+}
+
+/*
+ * Release the mappings of ::va_alloc that nothing holds any more once the VMs
+ * are torn down: those a case removed and never freed.
+ */
+static void gpuvm_test_reap_vas(struct gpuvm_test_priv *priv)
+{
+	struct gpuvm_test_va *tva, *tmp;
+
+	list_for_each_entry_safe(tva, tmp, &priv->tvas, link)
+		gpuvm_test_va_release(priv, &tva->base);
+}
+
 static int gpuvm_test_init(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv;
@@ -1056,6 +1147,9 @@ static int gpuvm_test_init(struct kunit *test)
 	priv->test = test;
 	priv->lockdep_on = debug_locks;
 	INIT_LIST_HEAD(&priv->vms);
+	INIT_LIST_HEAD(&priv->gems);
+	INIT_LIST_HEAD(&priv->tvas);
+	spin_lock_init(&priv->live_lock);
 	init_waitqueue_head(&priv->frees_wait);
 	priv->fail_step = -1;
 	priv->fail_op_alloc_at = UINT_MAX;
@@ -1090,6 +1184,10 @@ static void gpuvm_test_exit(struct kunit *test)
 
 	if (!priv || !priv->drm)
 		return;
+	if (!gpuvm_test_can_reap(test)) {
+		WRITE_ONCE(gpuvm_test_running, NULL);
+		return;
+	}
 
 	if (priv->sm_vm)
 		sm_teardown(test);
@@ -1116,6 +1214,9 @@ static void gpuvm_test_exit(struct kunit *test)
 				    "GEM object %u reference leaked", i);
 	list_for_each_entry_safe(vm, next, &priv->vms, link)
 		gpuvm_test_vm_reap(test, &vm->base);
+	KUNIT_EXPECT_TRUE_MSG(test, list_empty(&priv->vms),
+			      "a VM the case left was not torn down");
+	gpuvm_test_reap_vas(priv);
 	for (i = priv->num_objs; i-- > 0;)
 		drm_gem_object_put(priv->objs[i]);
 	if (priv->free_wq)
@@ -3689,7 +3790,11 @@ static void drm_test_gpuvm_bo_va_iter(struct kunit *test)
 
 	i = 0;
 	drm_gpuvm_bo_for_each_va(va, vm_bo) {
-		KUNIT_ASSERT_LT(test, i, ARRAY_SIZE(gpuvas));
+		if (i == ARRAY_SIZE(gpuvas)) {
+			/* No assert while the locks are held. */
+			KUNIT_FAIL(test, "more mappings than were linked");
+			break;
+		}
 		KUNIT_EXPECT_PTR_EQ_MSG(test, va, gpuvas[i], "VA %u", i);
 		i++;
 	}
@@ -4811,8 +4916,24 @@ static void drm_test_gpuvm_weak_ref_put_in_reclaim(struct kunit *test)
 }
 
 /* A thread of a race test, with its state in test-managed memory. */
+/*
+ * A thread that a case starts counts from before it starts to its last
+ * access to the case, so that .exit tears nothing down while it runs.
+ */
+static void gpuvm_test_thread_enter(struct gpuvm_test_priv *priv)
+{
+	atomic_inc(&priv->threads);
+}
+
+static void gpuvm_test_thread_leave(struct gpuvm_test_priv *priv)
+{
+	atomic_dec(&priv->threads);
+}
+
 struct gpuvm_test_thread {
 	struct kunit *test;
+	/* Completed to let the thread run @fn, if set. */
+	struct completion *go;
 	struct completion done;
 	void (*fn)(struct gpuvm_test_thread *t);
 	struct drm_gpuvm *vm;
@@ -4822,11 +4943,14 @@ struct gpuvm_test_thread {
 static int gpuvm_test_thread_fn(void *data)
 {
 	struct gpuvm_test_thread *t = data;
+	struct gpuvm_test_priv *priv = t->test->priv;
 	struct kunit *prev = gpuvm_test_adopt(t->test);
 
-	t->fn(t);
+	if (!t->go || wait_for_completion_timeout(t->go, GPUVM_TEST_TIMEOUT))
+		t->fn(t);
 	current->kunit_test = prev;
 	complete(&t->done);
+	gpuvm_test_thread_leave(priv);
 
 	return 0;
 }
@@ -4834,7 +4958,8 @@ static int gpuvm_test_thread_fn(void *data)
 static struct gpuvm_test_thread *
 gpuvm_test_thread_start(struct kunit *test,
 			void (*fn)(struct gpuvm_test_thread *t),
-			struct drm_gpuvm *vm, struct drm_gem_object *obj)
+			struct drm_gpuvm *vm, struct drm_gem_object *obj,
+			struct completion *go)
 {
 	struct gpuvm_test_thread *t;
 	struct task_struct *task;
@@ -4846,8 +4971,12 @@ gpuvm_test_thread_start(struct kunit *test,
 	t->fn = fn;
 	t->vm = vm;
 	t->obj = obj;
+	t->go = go;
 
+	gpuvm_test_thread_enter(test->priv);
 	task = kthread_run(gpuvm_test_thread_fn, t, "gpuvm-test");
+	if (IS_ERR(task))
+		gpuvm_test_thread_leave(test->priv);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 
 	return t;
@@ -5004,8 +5133,9 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 {
 	const struct gpuvm_walk_param *param = test->param_value;
 	struct gpuvm_test_priv *priv = test->priv;
-	struct gpuvm_test_thread *putter = NULL;
-	struct completion free_entered;
+	struct completion free_entered, go;
+	struct gpuvm_test_thread *putter;
+	bool let_go = false;
 	struct drm_gpuvm_bo *vm_bo;
 	struct drm_gem_object *obj;
 	struct drm_exec exec;
@@ -5023,20 +5153,26 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 
 	init_completion(&free_entered);
+	init_completion(&go);
 	gpuvm_test_gem_weak(test, obj, vm)->free_entered = &free_entered;
+	/* Drops the last GEM reference on another thread, once let go. */
+	putter = gpuvm_test_thread_start(test, gpuvm_test_thread_put_gem,
+					 vm, obj, &go);
 
 	kunit_warning_suppress(test) {
 		drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
 		drm_exec_until_all_locked(&exec) {
 			ret = drm_gpuvm_prepare_vm(vm, &exec, 1);
 			drm_exec_retry_on_contention(&exec);
-			if (!ret && !putter) {
-				/* Drop the last GEM reference on another thread. */
-				putter = gpuvm_test_thread_start(test,
-								 gpuvm_test_thread_put_gem,
-								 vm, obj);
-				gpuvm_test_wait(test, &free_entered,
-						"the GEM's free path");
+			if (!ret && !let_go) {
+				let_go = true;
+				complete(&go);
+				/* No assert while the VM's resv is held. */
+				if (!wait_for_completion_timeout(&free_entered,
+								 GPUVM_TEST_TIMEOUT)) {
+					KUNIT_FAIL(test, "the GEM's free path timed out");
+					break;
+				}
 			}
 			if (!ret)
 				ret = gpuvm_test_walk(vm, &exec, param->walk);
@@ -5228,7 +5364,8 @@ KUNIT_ARRAY_PARAM_DESC(gpuvm_weak, gpuvm_weak_params, desc);
 
 /*
  * A case that stops early leaves its VM behind: .exit tears it down, with
- * its mapping, its vm_bo and every reference the case held, so that the
+ * its mapping, its vm_bo (on the extobj and evict lists) and every
+ * reference the case held, and frees the VA the case lost, so that the
  * next case starts clean.
  */
 static void drm_test_gpuvm_exit_reaps(struct kunit *test)
@@ -5236,19 +5373,29 @@ static void drm_test_gpuvm_exit_reaps(struct kunit *test)
 	struct gpuvm_test_priv *priv = test->priv;
 	struct drm_gpuvm_bo *vm_bo;
 	struct drm_gem_object *obj;
+	struct drm_gpuva *va, *lost;
 	struct drm_gpuvm *vm;
-	struct drm_gpuva *va;
 
 	vm = gpuvm_test_vm_create(test, param_flags(test));
 	obj = gpuvm_test_gem_create(test, false);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
+	/* A VA of ::va_alloc that the case removed and never freed. */
+	lost = gpuvm_test_va_new(test, vm, TEST_VA_BASE + SZ_64K, SZ_64K, NULL);
+	drm_gpuva_remove(lost);
 	gpuvm_test_va_link(test, va, vm_bo);
+	gpuvm_test_lock(test, vm, obj);
+	drm_gpuvm_bo_extobj_add(vm_bo);
+	drm_gpuvm_bo_evict(vm_bo, true);
+	gpuvm_test_unlock(test);
 	drm_gpuvm_bo_get(vm_bo);
 	drm_gpuvm_get(vm);
 
 	gpuvm_test_vm_reap(test, vm);
+	gpuvm_test_reap_vas(priv);
 
+	KUNIT_EXPECT_EQ(test, priv->va_frees, 1);
+	KUNIT_EXPECT_PTR_EQ(test, priv->last_va_free, lost);
 	KUNIT_EXPECT_EQ(test, priv->vm_frees, 1);
 	KUNIT_EXPECT_EQ(test, priv->vm_bo_frees, 1);
 	KUNIT_EXPECT_EQ(test, gem_refs(obj), 1);
@@ -5993,6 +6140,7 @@ static int gpuvm_test_stress_queue(void *data)
 {
 	struct gpuvm_test_stress_worker *w = data;
 	struct gpuvm_test_stress *s = w->s;
+	struct gpuvm_test_priv *priv = s->test->priv;
 	struct kunit *prev = gpuvm_test_adopt(s->test);
 	unsigned int i;
 
@@ -6016,6 +6164,7 @@ static int gpuvm_test_stress_queue(void *data)
 	}
 	current->kunit_test = prev;
 	complete(&s->done[w->id]);
+	gpuvm_test_thread_leave(priv);
 
 	return 0;
 }
@@ -6090,6 +6239,7 @@ static void drm_test_gpuvm_deferred_cleanup_concurrent(struct kunit *test)
 		init_completion(&s->done[w]);
 		s->workers[w].s = s;
 		s->workers[w].id = w;
+		gpuvm_test_thread_enter(priv);
 		task = kthread_run(gpuvm_test_stress_queue, &s->workers[w],
 				   "gpuvm-queue-%u", w);
 		if (IS_ERR(task)) {
