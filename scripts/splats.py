@@ -51,21 +51,28 @@ class Splat:
                 'key': self.key, 'text': self.text}
 
 
-def scan(lines):
-    """The splats among LINES (an iterable of log lines, first line 1).
-    The suite is the KUnit suite running when the splat was printed ('-'
-    outside any suite)."""
-    found = []
+def in_suites(lines):
+    """(line number, suite, line without its time stamp) for each of LINES
+    (first line 1) but the suites' own start and end lines.  The suite is
+    the top-level KUnit suite running ('-' outside any suite)."""
     suite = '-'
     for num, line in enumerate(lines, 1):
         line = TIMESTAMP.sub('', line.rstrip())
         m = SUITE.match(line)
         if m:
             suite = m.group(1)
-            continue
-        if SUITE_END.match(line):
+        elif SUITE_END.match(line):
             suite = '-'
-            continue
+        else:
+            yield num, suite, line
+
+
+def scan(lines):
+    """The splats among LINES (an iterable of log lines, first line 1).
+    The suite is the KUnit suite running when the splat was printed ('-'
+    outside any suite)."""
+    found = []
+    for num, suite, line in in_suites(lines):
         for pattern, kind in PATTERNS:
             match = pattern.search(line)
             if match:
@@ -80,16 +87,7 @@ def skips(lines):
     """The skipped cases among LINES that give a reason, as (suite, reason)
     pairs; a parent that only reports its skipped children gives none."""
     found = []
-    suite = '-'
-    for line in lines:
-        line = TIMESTAMP.sub('', line.rstrip())
-        m = SUITE.match(line)
-        if m:
-            suite = m.group(1)
-            continue
-        if SUITE_END.match(line):
-            suite = '-'
-            continue
+    for _num, suite, line in in_suites(lines):
         m = SKIP.match(line)
         if m:
             found.append((suite, m.group(1)))
