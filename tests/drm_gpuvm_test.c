@@ -744,14 +744,17 @@ static bool gpuvm_test_gem_live(struct gpuvm_test_priv *priv,
 				struct drm_gem_object *obj)
 {
 	struct gpuvm_test_gem *gem;
-	bool live = false;
 
 	spin_lock(&priv->live_lock);
-	list_for_each_entry(gem, &priv->gems, link)
-		live |= &gem->base == obj;
+	list_for_each_entry(gem, &priv->gems, link) {
+		if (&gem->base == obj) {
+			spin_unlock(&priv->live_lock);
+			return true;
+		}
+	}
 	spin_unlock(&priv->live_lock);
 
-	return live;
+	return false;
 }
 
 /* Create a GEM object released by .exit, see gpuvm_test_gem_alloc(). */
@@ -1082,6 +1085,9 @@ static void gpuvm_test_vm_reap(struct kunit *test, struct drm_gpuvm *vm)
 		struct drm_gem_object *obj = &gem->base;
 		struct drm_gpuvm_bo *vm_bo;
 
+		/* Alive until its last vm_bo is gone; its free path is queued. */
+		if (!kref_get_unless_zero(&obj->refcount))
+			continue;
 		for (;;) {
 			gpuvm_test_lock(test, vm, obj);
 			vm_bo = drm_gpuvm_bo_find(vm, obj);
@@ -1092,6 +1098,7 @@ static void gpuvm_test_vm_reap(struct kunit *test, struct drm_gpuvm *vm)
 			while (refs-- && !gpuvm_test_bo_put(test, vm_bo))
 				;
 		}
+		drm_gem_object_put(obj);
 	}
 
 	refs = kref_read(&vm->kref);
@@ -1102,17 +1109,21 @@ static void gpuvm_test_vm_reap(struct kunit *test, struct drm_gpuvm *vm)
 /*
  * Whether .exit may tear down what the case left. Not when the case stopped
  * with the locks of gpuvm_test_lock() held: its dead thread still holds
- * them, and taking them again would hang.
- * Nor while a thread that the case started still runs. Everything is leaked then.
+ * them, and taking them again would hang. Nor while a thread that the case
+ * started still runs. What the case allocated outside KUnit's resources is
+ * then leaked; lockdep, which saw a thread exit with locks held, is off for
+ * the rest of the boot, and a thread that outlives the wait may still touch
+ * the case's memory, which KUnit frees after .exit.
  */
 static bool gpuvm_test_can_reap(struct kunit *test)
 {
 	struct gpuvm_test_priv *priv = test->priv;
 	unsigned long timeout = jiffies + GPUVM_TEST_TIMEOUT;
 
-	while (atomic_read(&priv->threads) && time_before(jiffies, timeout))
+	while (atomic_read_acquire(&priv->threads) &&
+	       time_before(jiffies, timeout))
 		msleep(20);
-	if (atomic_read(&priv->threads)) {
+	if (atomic_read_acquire(&priv->threads)) {
 		KUNIT_FAIL(test, "a thread of the case still runs, nothing is torn down");
 		return false;
 	}
@@ -1214,8 +1225,12 @@ static void gpuvm_test_exit(struct kunit *test)
 				    "GEM object %u reference leaked", i);
 	list_for_each_entry_safe(vm, next, &priv->vms, link)
 		gpuvm_test_vm_reap(test, &vm->base);
-	KUNIT_EXPECT_TRUE_MSG(test, list_empty(&priv->vms),
-			      "a VM the case left was not torn down");
+	if (!list_empty(&priv->vms)) {
+		/* Its mappings and GEMs stay as they are, with it. */
+		KUNIT_FAIL(test, "a VM the case left was not torn down, nor is the rest");
+		WRITE_ONCE(gpuvm_test_running, NULL);
+		return;
+	}
 	gpuvm_test_reap_vas(priv);
 	for (i = priv->num_objs; i-- > 0;)
 		drm_gem_object_put(priv->objs[i]);
@@ -4927,9 +4942,12 @@ static void gpuvm_test_thread_enter(struct gpuvm_test_priv *priv)
 
 static void gpuvm_test_thread_leave(struct gpuvm_test_priv *priv)
 {
+	/* .exit sees what the thread did to the case once it reads 0. */
+	smp_mb__before_atomic();
 	atomic_dec(&priv->threads);
 }
 
+/* A thread of a race test, with its state in test-managed memory. */
 struct gpuvm_test_thread {
 	struct kunit *test;
 	/* Completed to let the thread run @fn, if set. */
@@ -5133,7 +5151,7 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 {
 	const struct gpuvm_walk_param *param = test->param_value;
 	struct gpuvm_test_priv *priv = test->priv;
-	struct completion free_entered, go;
+	struct completion *free_entered, *go;
 	struct gpuvm_test_thread *putter;
 	bool let_go = false;
 	struct drm_gpuvm_bo *vm_bo;
@@ -5152,12 +5170,17 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 	gpuvm_test_walk_lists(test, vm_bo, param->walk);
 	KUNIT_ASSERT_FALSE(test, gpuvm_test_bo_put(test, vm_bo));
 
-	init_completion(&free_entered);
-	init_completion(&go);
-	gpuvm_test_gem_weak(test, obj, vm)->free_entered = &free_entered;
+	/* Test-managed: the free path and the putter may outlive the case. */
+	free_entered = kunit_kzalloc(test, sizeof(*free_entered), GFP_KERNEL);
+	go = kunit_kzalloc(test, sizeof(*go), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, free_entered);
+	KUNIT_ASSERT_NOT_NULL(test, go);
+	init_completion(free_entered);
+	init_completion(go);
+	gpuvm_test_gem_weak(test, obj, vm)->free_entered = free_entered;
 	/* Drops the last GEM reference on another thread, once let go. */
 	putter = gpuvm_test_thread_start(test, gpuvm_test_thread_put_gem,
-					 vm, obj, &go);
+					 vm, obj, go);
 
 	kunit_warning_suppress(test) {
 		drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
@@ -5166,9 +5189,9 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 			drm_exec_retry_on_contention(&exec);
 			if (!ret && !let_go) {
 				let_go = true;
-				complete(&go);
+				complete(go);
 				/* No assert while the VM's resv is held. */
-				if (!wait_for_completion_timeout(&free_entered,
+				if (!wait_for_completion_timeout(free_entered,
 								 GPUVM_TEST_TIMEOUT)) {
 					KUNIT_FAIL(test, "the GEM's free path timed out");
 					break;
@@ -5180,6 +5203,9 @@ static void drm_test_gpuvm_weak_ref_walk_vs_free(struct kunit *test)
 		}
 		locked = exec.num_objects;
 		drm_exec_fini(&exec);
+		/* The walk never locked the VM: the GEM is put all the same. */
+		if (!let_go)
+			complete(go);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
 	}
 	KUNIT_EXPECT_EQ(test, ret,
@@ -5380,9 +5406,9 @@ static void drm_test_gpuvm_exit_reaps(struct kunit *test)
 	obj = gpuvm_test_gem_create(test, false);
 	vm_bo = gpuvm_test_bo_obtain(test, vm, obj);
 	va = gpuvm_test_va_insert(test, vm, TEST_VA_BASE, SZ_64K, obj, 0);
-	/* A VA of ::va_alloc that the case removed and never freed. */
-	lost = gpuvm_test_va_new(test, vm, TEST_VA_BASE + SZ_64K, SZ_64K, NULL);
-	drm_gpuva_remove(lost);
+	/* A mapping of ::va_alloc that the case never freed. */
+	lost = drm_gpuva_alloc(vm);
+	KUNIT_ASSERT_NOT_NULL(test, lost);
 	gpuvm_test_va_link(test, va, vm_bo);
 	gpuvm_test_lock(test, vm, obj);
 	drm_gpuvm_bo_extobj_add(vm_bo);
