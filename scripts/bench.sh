@@ -27,6 +27,11 @@
 # BENCH_CPU=<cpu> (default 0), BENCH_PATCHED=<rev> measures that revision of
 # the base repository as the patched kernel instead of applying the series
 # (e.g. a branch that has features `series` does not have yet).
+# BENCH_PATCHED=aa is the A/A control: the base with drm_gpuvm.c's code moved
+# by 80 bytes (a padding function before it, same source otherwise), made as
+# the commit refs/gpuvm/bench-aa of the tree, never a branch.  Its ratios
+# show what code layout alone does to the figures; it reports to
+# $RESULTS/bench-aa, so the series' report stays.
 #
 # usage: bench.sh [--prepare]
 # --prepare only sets up the two worktrees (to look at what gets built).
@@ -35,6 +40,7 @@
 BENCH_SRC=$TOP/tests/bench/drm_gpuvm_bench.c
 FRAG=$TOP/tests/bench/bench.config
 OUT=$RESULTS/bench
+[ "${BENCH_PATCHED:-}" != aa ] || OUT=$RESULTS/bench-aa
 RUNS=${BENCH_RUNS:-5}
 CPU=${BENCH_CPU:-0}
 KERNELS="base patched"
@@ -52,6 +58,38 @@ write_file() {
 	cat >"$tmp"
 	cmp -s "$tmp" "$1" || cat "$tmp" >"$1"
 	rm -f "$tmp"
+}
+
+# aa_commit TREE BASE: the A/A control commit on BASE (see BENCH_PATCHED=aa),
+# the same commit each time; prints it.
+aa_commit() {
+	local tree=$1 base=$2 f=drivers/gpu/drm/drm_gpuvm.c blob idx tree_id c
+	blob=$(git -C "$tree" show "$base:$f" | awk '
+		{ print }
+		/^#include <linux\/mm.h>$/ && !done {
+			print ""
+			print "/* Bench A/A control: every function below moves by 80 bytes. */"
+			print "void drm_gpuvm_bench_pad(void);"
+			print "noinline void drm_gpuvm_bench_pad(void)"
+			print "{"
+			print "\tasm volatile(\".skip 80, 0x90\");"
+			print "}"
+			done = 1
+		}
+		END { if (!done) exit 1 }' | git -C "$tree" hash-object -w --stdin) ||
+		die "BENCH_PATCHED=aa: $f of the base has no #include <linux/mm.h> to pad after"
+	idx=$(mktemp "${TMPDIR:-/tmp}/bench-aa.XXXXXX")
+	GIT_INDEX_FILE=$idx git -C "$tree" read-tree "$base"
+	GIT_INDEX_FILE=$idx git -C "$tree" update-index --cacheinfo "100644,$blob,$f"
+	tree_id=$(GIT_INDEX_FILE=$idx git -C "$tree" write-tree)
+	rm -f "$idx"
+	c=$(GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@invalid GIT_COMMITTER_NAME=bench \
+		GIT_COMMITTER_EMAIL=bench@invalid GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' \
+		GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
+		git -C "$tree" commit-tree "$tree_id" -p "$base" \
+		-m "bench A/A control: drm_gpuvm.c's code moved by 80 bytes")
+	git -C "$tree" update-ref refs/gpuvm/bench-aa "$c"
+	echo "$c"
 }
 
 # setup_worktree KERNEL REV: bench_wt KERNEL is a detached worktree of the
@@ -150,7 +188,9 @@ command -v gnuplot >/dev/null || die "gnuplot is not installed (apt-get install 
 t0=$SECONDS
 tree=$("$TOP/scripts/prepare-tree.sh")
 base=$(tree_base)
-if [ -n "${BENCH_PATCHED:-}" ]; then
+if [ "${BENCH_PATCHED:-}" = aa ]; then
+	patched=$(aa_commit "$tree" "$base")
+elif [ -n "${BENCH_PATCHED:-}" ]; then
 	patched=$(git -C "$tree" rev-parse -q --verify "$BENCH_PATCHED^{commit}") ||
 		die "BENCH_PATCHED=$BENCH_PATCHED does not exist in $tree"
 else
