@@ -1195,10 +1195,8 @@ static void gpuvm_test_exit(struct kunit *test)
 
 	if (!priv || !priv->drm)
 		return;
-	if (!gpuvm_test_can_reap(test)) {
-		WRITE_ONCE(gpuvm_test_running, NULL);
-		return;
-	}
+	if (!gpuvm_test_can_reap(test))
+		goto out;
 
 	if (priv->sm_vm)
 		sm_teardown(test);
@@ -1228,8 +1226,7 @@ static void gpuvm_test_exit(struct kunit *test)
 	if (!list_empty(&priv->vms)) {
 		/* Its mappings and GEMs stay as they are, with it. */
 		KUNIT_FAIL(test, "a VM the case left was not torn down, nor is the rest");
-		WRITE_ONCE(gpuvm_test_running, NULL);
-		return;
+		goto out;
 	}
 	gpuvm_test_reap_vas(priv);
 	for (i = priv->num_objs; i-- > 0;)
@@ -1241,6 +1238,7 @@ static void gpuvm_test_exit(struct kunit *test)
 	/* A lockdep report turns lockdep off: it fails the test on its own. */
 	KUNIT_EXPECT_TRUE_MSG(test, debug_locks || !priv->lockdep_on,
 			      "lockdep reported a problem, see the kernel log");
+out:
 	WRITE_ONCE(gpuvm_test_running, NULL);
 }
 
@@ -4930,7 +4928,6 @@ static void drm_test_gpuvm_weak_ref_put_in_reclaim(struct kunit *test)
 	drm_gpuvm_put(vm);
 }
 
-/* A thread of a race test, with its state in test-managed memory. */
 /*
  * A thread that a case starts counts from before it starts to its last
  * access to the case, so that .exit tears nothing down while it runs.
