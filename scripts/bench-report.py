@@ -130,10 +130,6 @@ def compare(a, b):
     return ratio, spread, abs(ratio - 1) >= spread
 
 
-# Fewest pairs for which a 95 % interval of the median exists: 2 * 0.5^6 < 0.05.
-MIN_PAIRS = 6
-
-
 def binom_cdf(k, n):
     """P(X <= k) for X ~ Binomial(n, 1/2)."""
     return sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
@@ -158,10 +154,10 @@ def median_ci(xs, level=0.95):
 
 
 def ci_verdict(a, b, limit):
-    """(text, decided) for b/a <= limit on the paired runs of A and B, or
-    None with fewer than MIN_PAIRS pairs."""
+    """The verdict on b/a <= limit from the paired runs of A and B, or None
+    with too few pairs for a 95 % interval (fewer than 6: 2 * 0.5^5 > 0.05)."""
     rs = paired(a, b)
-    ci = median_ci(rs) if len(rs) >= MIN_PAIRS else None
+    ci = median_ci(rs)
     if ci is None:
         return None
     lo, hi = ci
